@@ -1,0 +1,9 @@
+//! sea-orm entities for kbql's tables. The schema itself lives in the
+//! `migration` crate; these types mirror it.
+
+pub mod api_token;
+pub mod category;
+pub mod outbox;
+pub mod post;
+pub mod post_tag;
+pub mod tag;

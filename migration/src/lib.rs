@@ -1,0 +1,18 @@
+// `async_trait` cannot name the schema manager's lifetime the way the lint wants.
+#![allow(elided_lifetimes_in_paths)]
+
+//! kbql's database schema, as sea-orm migrations. They run at server
+//! start-up and with `kbql migrate`; both SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_init;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_init::Migration)]
+    }
+}
