@@ -1,0 +1,49 @@
+//! Domain types that validate at the edge. A value of one of these types is
+//! known to be well-formed, so the store never re-checks input.
+
+mod kind;
+mod limits;
+mod slug;
+mod text;
+
+pub use kind::{PostKind, PostStatus, Role};
+pub use limits::Limits;
+pub use slug::{Slug, slugify};
+pub use text::{AnswerText, DisplayName, Email, Label, QuestionText, Title};
+
+/// Why a piece of input was refused, in terms of the field it came in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub code: FieldErrorCode,
+    pub message: String,
+}
+
+/// Machine-readable reason for a [`FieldError`]; sent as `userErrors.code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldErrorCode {
+    Blank,
+    TooLong,
+    Invalid,
+    Taken,
+    NotFound,
+    InvalidState,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, code: FieldErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for FieldError {}

@@ -1,0 +1,270 @@
+use unicode_normalization::UnicodeNormalization;
+
+use super::{FieldError, FieldErrorCode, Limits, slugify};
+
+/// Cleans user text the same way everywhere: NFC, Unix line ends, no
+/// control characters but newline and tab, no surrounding whitespace.
+/// Markup is kept as literal text; clients must escape it when rendering.
+fn clean_multiline(input: &str) -> String {
+    let unified = input.replace("\r\n", "\n").replace('\r', "\n");
+    let cleaned: String = unified
+        .nfc()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect();
+    cleaned.trim().to_owned()
+}
+
+/// Single-line variant: every run of whitespace becomes one space.
+fn clean_line(input: &str) -> String {
+    let cleaned = clean_multiline(input);
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn check_length(field: &'static str, text: &str, max: usize, what: &str) -> Result<(), FieldError> {
+    if text.is_empty() {
+        return Err(FieldError::new(
+            field,
+            FieldErrorCode::Blank,
+            format!("{what} must not be blank"),
+        ));
+    }
+    let len = text.chars().count();
+    if len > max {
+        return Err(FieldError::new(
+            field,
+            FieldErrorCode::TooLong,
+            format!("{what} must be at most {max} characters (got {len})"),
+        ));
+    }
+    Ok(())
+}
+
+macro_rules! text_type {
+    ($(#[$doc:meta])* $name:ident, $clean:ident, $max:expr, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(field: &'static str, input: &str) -> Result<Self, FieldError> {
+                let text = $clean(input);
+                check_length(field, &text, $max, $what)?;
+                Ok(Self(text))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+text_type!(
+    /// What a reader asks. Paragraphs are kept.
+    QuestionText, clean_multiline, Limits::QUESTION, "question"
+);
+text_type!(
+    /// A staff answer or an article body. Paragraphs are kept.
+    AnswerText, clean_multiline, Limits::ANSWER, "answer"
+);
+text_type!(
+    /// A post title, on one line.
+    Title, clean_line, Limits::TITLE, "title"
+);
+text_type!(
+    /// A person's display name ("Maria", "Dr. Okafor").
+    DisplayName, clean_line, Limits::DISPLAY_NAME, "name"
+);
+
+impl Title {
+    /// A title made from the start of a question, for askers who give none:
+    /// the first sentence, cut at a word boundary.
+    pub fn derive_from(question: &QuestionText) -> Self {
+        let first_line = clean_line(question.as_str());
+        let sentence_end = first_line
+            .char_indices()
+            .find(|&(i, c)| {
+                matches!(c, '?' | '!' | '.') && first_line[i + c.len_utf8()..].starts_with(' ')
+            })
+            .map(|(i, c)| i + c.len_utf8())
+            .unwrap_or(first_line.len());
+        let sentence = &first_line[..sentence_end];
+        const MAX: usize = 90;
+        if sentence.chars().count() <= MAX {
+            return Title(sentence.to_owned());
+        }
+        let cut: String = sentence.chars().take(MAX).collect();
+        let cut = match cut.rfind(' ') {
+            Some(i) if i > MAX / 2 => &cut[..i],
+            _ => cut.as_str(),
+        };
+        Title(format!("{}…", cut.trim_end_matches([',', ';', ':', ' '])))
+    }
+}
+
+/// An e-mail address, checked only for shape: the service never sends mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(field: &'static str, input: &str) -> Result<Self, FieldError> {
+        let text = input.trim().to_owned();
+        check_length(field, &text, Limits::EMAIL, "e-mail")?;
+        let invalid = || {
+            FieldError::new(
+                field,
+                FieldErrorCode::Invalid,
+                "e-mail must look like name@example.com",
+            )
+        };
+        let (local, domain) = text.split_once('@').ok_or_else(invalid)?;
+        let well_formed = !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+            && !text
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ','));
+        if !well_formed {
+            return Err(invalid());
+        }
+        Ok(Email(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A tag or category name. Its [`Label::key`] carries identity, so "Hair
+/// Loss", "hair-loss" and "hair loss" name the same tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    name: String,
+    key: String,
+}
+
+impl Label {
+    pub fn parse(field: &'static str, input: &str, max: usize) -> Result<Self, FieldError> {
+        let name = clean_line(input);
+        check_length(field, &name, max, "name")?;
+        let key = Self::key_of(&name);
+        if key.is_empty() {
+            return Err(FieldError::new(
+                field,
+                FieldErrorCode::Invalid,
+                "name must contain a letter or digit",
+            ));
+        }
+        Ok(Label { name, key })
+    }
+
+    pub fn tag(field: &'static str, input: &str) -> Result<Self, FieldError> {
+        Self::parse(field, input, Limits::TAG)
+    }
+
+    pub fn category(field: &'static str, input: &str) -> Result<Self, FieldError> {
+        Self::parse(field, input, Limits::CATEGORY)
+    }
+
+    /// The lookup key (and slug) for any user spelling of a name.
+    pub fn key_of(text: &str) -> String {
+        slugify(text, Limits::SLUG)
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_normalised() {
+        let q = QuestionText::parse("question", "  Does it fade?\r\n\r\nThanks\u{0007}  ").unwrap();
+        assert_eq!(q.as_str(), "Does it fade?\n\nThanks");
+        let t = Title::parse("title", " Cost \n of   a touch-up ").unwrap();
+        assert_eq!(t.as_str(), "Cost of a touch-up");
+        // Decomposed "é" composes, so equal-looking text compares equal.
+        assert_eq!(
+            Title::parse("t", "cafe\u{301}").unwrap().as_str(),
+            "caf\u{e9}"
+        );
+    }
+
+    #[test]
+    fn blank_and_oversized_text_is_refused() {
+        assert_eq!(
+            QuestionText::parse("question", " \n\t ").unwrap_err().code,
+            FieldErrorCode::Blank
+        );
+        let long = "x".repeat(Limits::QUESTION + 1);
+        let err = QuestionText::parse("question", &long).unwrap_err();
+        assert_eq!(err.code, FieldErrorCode::TooLong);
+        assert_eq!(err.field, "question");
+        assert!(QuestionText::parse("question", &"é".repeat(Limits::QUESTION)).is_ok());
+    }
+
+    #[test]
+    fn markup_is_kept_as_text() {
+        let q = QuestionText::parse("question", "<script>alert(1)</script> is this safe?").unwrap();
+        assert_eq!(q.as_str(), "<script>alert(1)</script> is this safe?");
+    }
+
+    #[test]
+    fn titles_derive_from_the_first_sentence() {
+        let q = QuestionText::parse("q", "Will SMP fade in the sun? I work outdoors.").unwrap();
+        assert_eq!(Title::derive_from(&q).as_str(), "Will SMP fade in the sun?");
+        let long = QuestionText::parse("q", &"pigment ".repeat(30)).unwrap();
+        let t = Title::derive_from(&long);
+        assert!(t.as_str().ends_with('…'));
+        assert!(t.as_str().chars().count() <= 91);
+    }
+
+    #[test]
+    fn emails_are_checked_for_shape() {
+        assert!(Email::parse("email", "ana@example.com").is_ok());
+        for bad in [
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a b@example.com",
+            "a@b@c.com",
+        ] {
+            assert!(Email::parse("email", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn labels_fold_case_spaces_and_hyphens() {
+        let keys: Vec<String> = ["Hair Loss", "hair-loss", "hair loss", " HAIR   loss "]
+            .iter()
+            .map(|s| Label::tag("tags", s).unwrap().key().to_owned())
+            .collect();
+        assert!(keys.iter().all(|k| k == "hair-loss"), "{keys:?}");
+        assert_ne!(Label::tag("tags", "hairloss").unwrap().key(), "hair-loss");
+        assert_eq!(
+            Label::tag("tags", "!!!").unwrap_err().code,
+            FieldErrorCode::Invalid
+        );
+        assert_eq!(Label::tag("tags", "Hair Loss").unwrap().name(), "Hair Loss");
+    }
+}
