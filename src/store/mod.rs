@@ -1,0 +1,102 @@
+//! Data access. Every write runs in one transaction that also appends to
+//! the outbox, so the search index can never miss a change. Nothing here
+//! knows GraphQL.
+
+mod connect;
+mod import;
+mod outbox;
+mod page;
+mod post_reads;
+mod post_writes;
+mod taxonomy;
+mod tokens;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+
+pub use import::{ImportPost, ImportSummary};
+pub use outbox::OutboxEntry;
+pub use page::{Cursor, Page, PageRequest};
+pub use post_reads::{PostFilter, PostRef};
+pub use post_writes::{NewArticle, NewQuestion, PostPatch, WriteResult};
+pub use taxonomy::{LabelCount, LabelKind};
+pub use tokens::TokenRecord;
+
+use crate::error::Result;
+
+/// The database handle the rest of kbql uses. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    sql_statements: Arc<AtomicU64>,
+}
+
+impl Store {
+    /// Connects (creating a SQLite file if needed) and counts statements
+    /// for the `/metrics` endpoint.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let sql_statements = Arc::new(AtomicU64::new(0));
+        let db = connect::open(url, sql_statements.clone()).await?;
+        Ok(Store { db, sql_statements })
+    }
+
+    /// Brings the schema up to date; safe to call on every start.
+    pub async fn migrate(&self) -> Result<()> {
+        use migration::MigratorTrait;
+        migration::Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Answers when the database does (for `/healthz`).
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    /// How many SQL statements this handle has run since it was opened.
+    pub fn sql_statement_count(&self) -> u64 {
+        self.sql_statements.load(Ordering::Relaxed)
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Starts a write transaction that is serialised with every other
+    /// writer of the same database, in any process. On SQLite that is
+    /// `BEGIN IMMEDIATE` (no lock upgrades, so no SQLITE_BUSY deadlocks);
+    /// on PostgreSQL a transaction-scoped advisory lock, which also makes
+    /// outbox sequence numbers commit in order, so a reader that has seen
+    /// sequence N can never later find a smaller one appear.
+    pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        let tx = self.db.begin_with_options(options).await?;
+        if tx.get_database_backend() == DbBackend::Postgres {
+            tx.execute_unprepared("SELECT pg_advisory_xact_lock(7316823)")
+                .await?;
+        }
+        Ok(tx)
+    }
+}
+
+/// The current time at the precision both databases store (microseconds),
+/// so that a value read back compares equal to the one written.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    truncate_to_micros(chrono::Utc::now())
+}
+
+pub fn truncate_to_micros(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
+}

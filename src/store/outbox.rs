@@ -1,0 +1,61 @@
+use entity::outbox;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use super::Store;
+use crate::error::Result;
+
+/// One outbox row: "post `post_id` changed at sequence `seq`".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub seq: i64,
+    pub post_id: i64,
+}
+
+/// Records that these posts changed. Called inside the write transaction.
+pub(super) async fn append(db: &impl ConnectionTrait, post_ids: &[i64]) -> Result<()> {
+    let created_at = super::now();
+    for chunk in post_ids.chunks(500) {
+        let rows = chunk.iter().map(|&post_id| outbox::ActiveModel {
+            post_id: Set(post_id),
+            created_at: Set(created_at),
+            ..Default::default()
+        });
+        outbox::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Outbox rows after `seq`, oldest first, at most `limit`.
+    pub async fn outbox_after(&self, seq: i64, limit: u64) -> Result<Vec<OutboxEntry>> {
+        let rows = outbox::Entity::find()
+            .filter(outbox::Column::Seq.gt(seq))
+            .order_by_asc(outbox::Column::Seq)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| OutboxEntry {
+                seq: r.seq,
+                post_id: r.post_id,
+            })
+            .collect())
+    }
+
+    /// The newest sequence number, 0 when the outbox is empty.
+    pub async fn outbox_head(&self) -> Result<i64> {
+        let head: Option<i64> = outbox::Entity::find()
+            .select_only()
+            .column_as(outbox::Column::Seq.max(), "head")
+            .into_tuple()
+            .one(&self.db)
+            .await?
+            .flatten();
+        Ok(head.unwrap_or(0))
+    }
+}

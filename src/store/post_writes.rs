@@ -1,0 +1,339 @@
+use entity::post;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+};
+
+use super::{Store, now, outbox, taxonomy};
+use crate::domain::{
+    AnswerText, DisplayName, Email, FieldError, FieldErrorCode, Label, PostKind, PostStatus,
+    QuestionText, Slug, Title,
+};
+use crate::error::Result;
+
+/// The outcome of a write the user can get wrong: `Err` is a problem they
+/// can fix (sent as a `userError`), nothing having been written.
+pub type WriteResult<T> = std::result::Result<T, FieldError>;
+
+/// A visitor's question, already validated.
+#[derive(Debug, Clone)]
+pub struct NewQuestion {
+    pub question: QuestionText,
+    pub title: Option<Title>,
+    pub asked_by: Option<DisplayName>,
+    pub email: Option<Email>,
+}
+
+/// A staff article (a video, a press mention, an announcement...).
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    pub title: Title,
+    pub body: AnswerText,
+    pub slug: Option<Slug>,
+    pub tags: Vec<Label>,
+    pub category: Option<Label>,
+    pub author: Option<DisplayName>,
+    pub publish: bool,
+}
+
+/// Changes to a post; `None` leaves a field as it is, `Some(None)` clears
+/// an optional one.
+#[derive(Debug, Clone, Default)]
+pub struct PostPatch {
+    pub title: Option<Title>,
+    pub question: Option<QuestionText>,
+    pub answer: Option<AnswerText>,
+    pub slug: Option<Slug>,
+    pub category: Option<Option<Label>>,
+    pub asked_by: Option<Option<DisplayName>>,
+    pub answered_by: Option<Option<DisplayName>>,
+}
+
+fn not_found() -> FieldError {
+    FieldError::new("id", FieldErrorCode::NotFound, "no post has this id")
+}
+
+impl Store {
+    /// Stores a visitor's question as pending; nothing public shows it.
+    pub async fn ask_question(&self, q: NewQuestion) -> Result<post::Model> {
+        let tx = self.begin_write().await?;
+        let title = q.title.unwrap_or_else(|| Title::derive_from(&q.question));
+        let slug = unique_slug(&tx, Slug::derive(title.as_str(), "question"), None).await?;
+        let at = now();
+        let model = post::ActiveModel {
+            kind: Set(PostKind::Question.as_str().to_owned()),
+            slug: Set(slug.into_string()),
+            title: Set(title.into_string()),
+            question: Set(q.question.into_string()),
+            answer: Set(String::new()),
+            status: Set(PostStatus::Pending.as_str().to_owned()),
+            asked_by: Set(q.asked_by.map(DisplayName::into_string)),
+            asker_email: Set(q.email.map(|e| e.as_str().to_owned())),
+            answered_by: Set(None),
+            category_id: Set(None),
+            created_at: Set(at),
+            updated_at: Set(at),
+            published_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+        outbox::append(&tx, &[model.id]).await?;
+        tx.commit().await?;
+        Ok(model)
+    }
+
+    /// Sets a question's answer and, if asked, publishes it.
+    pub async fn answer_question(
+        &self,
+        id: i64,
+        answer: AnswerText,
+        answered_by: Option<DisplayName>,
+        publish: bool,
+    ) -> Result<WriteResult<post::Model>> {
+        let tx = self.begin_write().await?;
+        let Some(current) = post::Entity::find_by_id(id).one(&tx).await? else {
+            return Ok(Err(not_found()));
+        };
+        if current.kind != PostKind::Question.as_str() {
+            return Ok(Err(FieldError::new(
+                "id",
+                FieldErrorCode::InvalidState,
+                "this post is an article, not a question; use updatePost to change its body",
+            )));
+        }
+        let at = now();
+        let mut model: post::ActiveModel = current.clone().into();
+        model.answer = Set(answer.into_string());
+        if let Some(name) = answered_by {
+            model.answered_by = Set(Some(name.into_string()));
+        }
+        if publish {
+            model.status = Set(PostStatus::Published.as_str().to_owned());
+            model.published_at = Set(Some(current.published_at.unwrap_or(at)));
+        }
+        model.updated_at = Set(at);
+        let saved = model.update(&tx).await?;
+        outbox::append(&tx, &[id]).await?;
+        tx.commit().await?;
+        Ok(Ok(saved))
+    }
+
+    pub async fn create_article(&self, a: NewArticle) -> Result<WriteResult<post::Model>> {
+        let tx = self.begin_write().await?;
+        let slug = match a.slug {
+            Some(slug) => {
+                if slug_taken(&tx, &slug, None).await? {
+                    return Ok(Err(slug_taken_error()));
+                }
+                slug
+            }
+            None => unique_slug(&tx, Slug::derive(a.title.as_str(), "article"), None).await?,
+        };
+        let category_id = category_id(&tx, a.category.as_ref()).await?;
+        let at = now();
+        let status = if a.publish {
+            PostStatus::Published
+        } else {
+            PostStatus::Hidden
+        };
+        let model = post::ActiveModel {
+            kind: Set(PostKind::Article.as_str().to_owned()),
+            slug: Set(slug.into_string()),
+            title: Set(a.title.into_string()),
+            question: Set(String::new()),
+            answer: Set(a.body.into_string()),
+            status: Set(status.as_str().to_owned()),
+            asked_by: Set(None),
+            asker_email: Set(None),
+            answered_by: Set(a.author.map(DisplayName::into_string)),
+            category_id: Set(category_id),
+            created_at: Set(at),
+            updated_at: Set(at),
+            published_at: Set(a.publish.then_some(at)),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+        let tags = taxonomy::ensure_tags(&tx, &a.tags).await?;
+        let tag_ids: Vec<i64> = a
+            .tags
+            .iter()
+            .filter_map(|l| tags.get(l.key()).copied())
+            .collect();
+        taxonomy::replace_post_tags(&tx, model.id, &dedup(tag_ids)).await?;
+        outbox::append(&tx, &[model.id]).await?;
+        tx.commit().await?;
+        Ok(Ok(model))
+    }
+
+    pub async fn update_post(&self, id: i64, patch: PostPatch) -> Result<WriteResult<post::Model>> {
+        let tx = self.begin_write().await?;
+        let Some(current) = post::Entity::find_by_id(id).one(&tx).await? else {
+            return Ok(Err(not_found()));
+        };
+        let is_question = current.kind == PostKind::Question.as_str();
+        if patch.question.is_some() && !is_question {
+            return Ok(Err(FieldError::new(
+                "question",
+                FieldErrorCode::InvalidState,
+                "an article has no question text",
+            )));
+        }
+        let mut model: post::ActiveModel = current.into();
+        if let Some(slug) = patch.slug {
+            if slug_taken(&tx, &slug, Some(id)).await? {
+                return Ok(Err(slug_taken_error()));
+            }
+            model.slug = Set(slug.into_string());
+        }
+        if let Some(title) = patch.title {
+            model.title = Set(title.into_string());
+        }
+        if let Some(question) = patch.question {
+            model.question = Set(question.into_string());
+        }
+        if let Some(answer) = patch.answer {
+            model.answer = Set(answer.into_string());
+        }
+        if let Some(category) = patch.category {
+            model.category_id = Set(category_id(&tx, category.as_ref()).await?);
+        }
+        if let Some(asked_by) = patch.asked_by {
+            model.asked_by = Set(asked_by.map(DisplayName::into_string));
+        }
+        if let Some(answered_by) = patch.answered_by {
+            model.answered_by = Set(answered_by.map(DisplayName::into_string));
+        }
+        model.updated_at = Set(now());
+        let saved = model.update(&tx).await?;
+        outbox::append(&tx, &[id]).await?;
+        tx.commit().await?;
+        Ok(Ok(saved))
+    }
+
+    /// Publishes or hides a post. A question needs an answer before it can
+    /// be published; the first publication date is kept on re-publishing.
+    pub async fn set_status(
+        &self,
+        id: i64,
+        status: PostStatus,
+    ) -> Result<WriteResult<post::Model>> {
+        let tx = self.begin_write().await?;
+        let Some(current) = post::Entity::find_by_id(id).one(&tx).await? else {
+            return Ok(Err(not_found()));
+        };
+        if status == PostStatus::Published && current.answer.trim().is_empty() {
+            return Ok(Err(FieldError::new(
+                "id",
+                FieldErrorCode::InvalidState,
+                "answer the question before publishing it",
+            )));
+        }
+        let at = now();
+        let published_at = match status {
+            PostStatus::Published => Some(current.published_at.unwrap_or(at)),
+            _ => current.published_at,
+        };
+        let mut model: post::ActiveModel = current.into();
+        model.status = Set(status.as_str().to_owned());
+        model.published_at = Set(published_at);
+        model.updated_at = Set(at);
+        let saved = model.update(&tx).await?;
+        outbox::append(&tx, &[id]).await?;
+        tx.commit().await?;
+        Ok(Ok(saved))
+    }
+
+    /// Deletes a post for good; its tag links go with it.
+    pub async fn delete_post(&self, id: i64) -> Result<WriteResult<i64>> {
+        let tx = self.begin_write().await?;
+        let deleted = post::Entity::delete_by_id(id).exec(&tx).await?;
+        if deleted.rows_affected == 0 {
+            return Ok(Err(not_found()));
+        }
+        outbox::append(&tx, &[id]).await?;
+        tx.commit().await?;
+        Ok(Ok(id))
+    }
+
+    /// Replaces a post's tags, in the order given.
+    pub async fn set_tags(&self, id: i64, labels: Vec<Label>) -> Result<WriteResult<post::Model>> {
+        let tx = self.begin_write().await?;
+        let Some(current) = post::Entity::find_by_id(id).one(&tx).await? else {
+            return Ok(Err(not_found()));
+        };
+        let tags = taxonomy::ensure_tags(&tx, &labels).await?;
+        let tag_ids: Vec<i64> = labels
+            .iter()
+            .filter_map(|l| tags.get(l.key()).copied())
+            .collect();
+        taxonomy::replace_post_tags(&tx, id, &dedup(tag_ids)).await?;
+        let mut model: post::ActiveModel = current.into();
+        model.updated_at = Set(now());
+        let saved = model.update(&tx).await?;
+        outbox::append(&tx, &[id]).await?;
+        tx.commit().await?;
+        Ok(Ok(saved))
+    }
+}
+
+fn dedup(ids: Vec<i64>) -> Vec<i64> {
+    let mut seen = std::collections::HashSet::new();
+    ids.into_iter().filter(|id| seen.insert(*id)).collect()
+}
+
+fn slug_taken_error() -> FieldError {
+    FieldError::new(
+        "slug",
+        FieldErrorCode::Taken,
+        "another post already has this slug",
+    )
+}
+
+async fn category_id(db: &impl ConnectionTrait, label: Option<&Label>) -> Result<Option<i64>> {
+    let Some(label) = label else { return Ok(None) };
+    let ids = taxonomy::ensure_categories(db, std::slice::from_ref(label)).await?;
+    Ok(ids.get(label.key()).copied())
+}
+
+async fn slug_taken(db: &impl ConnectionTrait, slug: &Slug, except: Option<i64>) -> Result<bool> {
+    let mut query = post::Entity::find().filter(post::Column::Slug.eq(slug.as_str()));
+    if let Some(id) = except {
+        query = query.filter(post::Column::Id.ne(id));
+    }
+    Ok(query.one(db).await?.is_some())
+}
+
+/// `base`, or `base-2`, `base-3`... whichever is free first. Runs inside a
+/// serialised write transaction, so nobody can take it before we commit.
+pub(super) async fn unique_slug(
+    db: &impl ConnectionTrait,
+    base: Slug,
+    except: Option<i64>,
+) -> Result<Slug> {
+    let prefix = format!("{}-", base.as_str());
+    let mut query = post::Entity::find()
+        .select_only()
+        .column(post::Column::Slug)
+        .filter(
+            sea_orm::Condition::any()
+                .add(post::Column::Slug.eq(base.as_str()))
+                .add(post::Column::Slug.starts_with(&prefix)),
+        );
+    if let Some(id) = except {
+        query = query.filter(post::Column::Id.ne(id));
+    }
+    let taken: std::collections::HashSet<String> = query
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    if !taken.contains(base.as_str()) {
+        return Ok(base);
+    }
+    let n = (2..)
+        .find(|n| !taken.contains(base.with_suffix(*n).as_str()))
+        .unwrap_or(2);
+    Ok(base.with_suffix(n))
+}
