@@ -1,0 +1,159 @@
+//! Relay-style connections over the store's keyset pages.
+
+use async_graphql::{Context, Object, Result, SimpleObject};
+use entity::post;
+
+use super::context::store;
+use super::types::Post;
+use crate::error::Error;
+use crate::store::{Cursor, Page, PageRequest, PostFilter, Store};
+
+/// Page sizes accepted by every connection.
+pub const MAX_PAGE_SIZE: i32 = 100;
+pub const DEFAULT_PAGE_SIZE: i32 = 20;
+
+/// The four Relay arguments, checked once for every connection.
+pub struct PageArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+impl PageArgs {
+    pub fn forward(first: Option<i32>, after: Option<String>) -> Self {
+        PageArgs {
+            first,
+            after,
+            last: None,
+            before: None,
+        }
+    }
+
+    pub fn parse(self) -> Result<PageRequest, Error> {
+        let check = |name: &str, n: i32| {
+            if (1..=MAX_PAGE_SIZE).contains(&n) {
+                Ok(n as u64)
+            } else {
+                Err(Error::bad_input(format!(
+                    "`{name}` must be between 1 and {MAX_PAGE_SIZE}, got {n}"
+                )))
+            }
+        };
+        let after = self.after.as_deref().map(Cursor::decode).transpose()?;
+        let before = self.before.as_deref().map(Cursor::decode).transpose()?;
+        match (self.first, self.last) {
+            (Some(_), Some(_)) => Err(Error::bad_input("pass `first` or `last`, not both")),
+            (_, Some(last)) => Ok(PageRequest {
+                limit: check("last", last)?,
+                after,
+                before,
+                backward: true,
+            }),
+            (first, None) => Ok(PageRequest {
+                limit: check("first", first.unwrap_or(DEFAULT_PAGE_SIZE))?,
+                after,
+                before,
+                backward: false,
+            }),
+        }
+    }
+}
+
+/// Which listing a connection shows, so `totalCount` can count it lazily.
+pub enum Listing {
+    Published(PostFilter),
+    Pending,
+}
+
+/// A page of posts.
+pub struct PostConnection {
+    listing: Listing,
+    request: PageRequest,
+    page: Page<post::Model>,
+}
+
+/// A post with its position in the listing.
+#[derive(SimpleObject)]
+pub struct PostEdge {
+    /// Opaque; pass it as `after` or `before`.
+    pub cursor: String,
+    pub node: Post,
+}
+
+#[derive(SimpleObject)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub has_previous_page: bool,
+    pub start_cursor: Option<String>,
+    pub end_cursor: Option<String>,
+}
+
+impl PostConnection {
+    pub async fn load(store: &Store, listing: Listing, args: PageArgs) -> Result<Self, Error> {
+        let request = args.parse()?;
+        let page = match &listing {
+            Listing::Published(filter) => store.list_published(filter, request).await?,
+            Listing::Pending => store.list_pending(request).await?,
+        };
+        Ok(PostConnection {
+            listing,
+            request,
+            page,
+        })
+    }
+
+    fn cursor(&self, p: &post::Model) -> String {
+        match self.listing {
+            Listing::Published(_) => Store::published_cursor(p),
+            Listing::Pending => Store::pending_cursor(p),
+        }
+        .encode()
+    }
+}
+
+#[Object]
+impl PostConnection {
+    async fn edges(&self) -> Vec<PostEdge> {
+        self.page
+            .items
+            .iter()
+            .map(|p| PostEdge {
+                cursor: self.cursor(p),
+                node: Post(p.clone()),
+            })
+            .collect()
+    }
+
+    /// The posts alone, for clients that need no cursors.
+    async fn nodes(&self) -> Vec<Post> {
+        self.page.items.iter().cloned().map(Post).collect()
+    }
+
+    async fn page_info(&self) -> PageInfo {
+        let items = &self.page.items;
+        // Relay lets the side we did not read report only what the cursor
+        // implies: coming from a cursor means something lies behind it.
+        let (has_next_page, has_previous_page) = if self.request.backward {
+            (self.request.before.is_some(), self.page.has_more)
+        } else {
+            (self.page.has_more, self.request.after.is_some())
+        };
+        PageInfo {
+            has_next_page,
+            has_previous_page,
+            start_cursor: items.first().map(|p| self.cursor(p)),
+            end_cursor: items.last().map(|p| self.cursor(p)),
+        }
+    }
+
+    /// How many posts the whole listing holds, across all pages.
+    async fn total_count(&self, ctx: &Context<'_>) -> Result<u64> {
+        let store = store(ctx);
+        let n = match &self.listing {
+            Listing::Published(filter) => store.count_published(filter).await?,
+            Listing::Pending => store.count_pending().await?,
+        };
+        Ok(n)
+    }
+}

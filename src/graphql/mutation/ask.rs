@@ -1,0 +1,69 @@
+use async_graphql::{Context, InputObject, Object, Result};
+
+use super::input::Problems;
+use crate::domain::{DisplayName, Email, QuestionText, Title};
+use crate::graphql::context::store;
+use crate::graphql::types::{AskQuestionPayload, Post, UserError};
+use crate::store::NewQuestion;
+
+/// A visitor's question. Only `question` is required.
+#[derive(InputObject)]
+pub struct AskQuestionInput {
+    /// The question itself, up to 5,000 characters.
+    pub question: String,
+    /// A short title; derived from the question when absent.
+    pub title: Option<String>,
+    /// How the asker wants to be named when the answer is published.
+    pub name: Option<String>,
+    /// Where staff can reach the asker; never shown publicly.
+    pub email: Option<String>,
+}
+
+impl AskQuestionInput {
+    fn parse(self) -> Result<NewQuestion, Vec<crate::domain::FieldError>> {
+        let mut p = Problems::default();
+        let question = p.check(QuestionText::parse("question", &self.question));
+        let title = p.optional(self.title.as_deref(), |s| Title::parse("title", s));
+        let asked_by = p.optional(self.name.as_deref(), |s| DisplayName::parse("name", s));
+        let email = p.optional(self.email.as_deref(), |s| Email::parse("email", s));
+        match (question, p.is_empty()) {
+            (Some(question), true) => Ok(NewQuestion {
+                question,
+                title,
+                asked_by,
+                email,
+            }),
+            _ => Err(p.into_errors()),
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct AskMutation;
+
+#[Object]
+impl AskMutation {
+    /// Public: sends a question to staff. It stays PENDING, and invisible
+    /// to the public, until staff answer and publish it.
+    async fn ask_question(
+        &self,
+        ctx: &Context<'_>,
+        input: AskQuestionInput,
+    ) -> Result<AskQuestionPayload> {
+        let new = match input.parse() {
+            Ok(new) => new,
+            Err(errors) => {
+                return Ok(AskQuestionPayload {
+                    question: None,
+                    user_errors: errors.into_iter().map(UserError::from).collect(),
+                });
+            }
+        };
+        let stored = store(ctx).ask_question(new).await?;
+        tracing::info!(post_id = stored.id, "question asked");
+        Ok(AskQuestionPayload {
+            question: Some(Post(stored)),
+            user_errors: vec![],
+        })
+    }
+}

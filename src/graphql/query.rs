@@ -1,0 +1,99 @@
+use async_graphql::{Context, ID, Object, Result};
+
+use super::connection::{Listing, PageArgs, PostConnection};
+use super::context::{principal, store};
+use super::guards::RoleGuard;
+use super::ids::require_id;
+use super::types::{Category, Post, Tag};
+use crate::domain::{Label, PostStatus};
+use crate::error::Error;
+use crate::store::{PostFilter, PostRef};
+
+pub struct QueryRoot;
+
+#[Object]
+impl QueryRoot {
+    /// Published posts, newest first. `tag` and `category` take a name or
+    /// a slug, ignoring case and spaces vs hyphens ("Hair Loss" =
+    /// "hair-loss"). Page with `first`/`after` or `last`/`before`
+    /// (1 to 100, default 20).
+    async fn posts(
+        &self,
+        ctx: &Context<'_>,
+        tag: Option<String>,
+        category: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<PostConnection> {
+        let filter = PostFilter {
+            tag_key: tag.as_deref().map(Label::key_of),
+            category_key: category.as_deref().map(Label::key_of),
+        };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        Ok(PostConnection::load(store(ctx), Listing::Published(filter), args).await?)
+    }
+
+    /// One post by `id` or by `slug` (give exactly one). The public sees
+    /// published posts only; staff see any.
+    async fn post(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        slug: Option<String>,
+    ) -> Result<Option<Post>> {
+        let r = match (id, slug) {
+            (Some(id), None) => PostRef::Id(require_id(&id)?),
+            (None, Some(slug)) => PostRef::Slug(slug.trim().to_owned()),
+            _ => return Err(Error::bad_input("pass exactly one of `id` and `slug`").into()),
+        };
+        let Some(post) = store(ctx).find_post(&r).await? else {
+            return Ok(None);
+        };
+        let visible =
+            post.status == PostStatus::Published.as_str() || principal(ctx).role().is_some();
+        Ok(visible.then_some(Post(post)))
+    }
+
+    /// Tags on published posts, most used first.
+    async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<Tag>> {
+        Ok(store(ctx)
+            .tags_with_counts()
+            .await?
+            .into_iter()
+            .map(Tag::from)
+            .collect())
+    }
+
+    /// Categories holding published posts, by name.
+    async fn categories(&self, ctx: &Context<'_>) -> Result<Vec<Category>> {
+        Ok(store(ctx)
+            .categories_with_counts()
+            .await?
+            .into_iter()
+            .map(Category::from)
+            .collect())
+    }
+
+    /// Staff: visitors' questions waiting for an answer, oldest first.
+    #[graphql(guard = "RoleGuard::staff()")]
+    async fn pending_questions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<PostConnection> {
+        Ok(PostConnection::load(
+            store(ctx),
+            Listing::Pending,
+            PageArgs::forward(first, after),
+        )
+        .await?)
+    }
+}

@@ -1,0 +1,9 @@
+mod enums;
+mod label;
+mod payloads;
+mod post;
+
+pub use enums::{GqlPostKind, GqlPostStatus, GqlUserErrorCode};
+pub use label::{Category, Tag};
+pub use payloads::{AskQuestionPayload, DeletePostPayload, PostPayload, UserError};
+pub use post::Post;

@@ -1,0 +1,107 @@
+use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entity::post;
+
+use super::{Category, GqlPostKind, GqlPostStatus, Tag};
+use crate::domain::{PostKind, PostStatus};
+use crate::error::Error;
+use crate::graphql::guards::RoleGuard;
+use crate::graphql::ids::to_id;
+use crate::graphql::loaders::{CategoryLoader, TagsLoader};
+
+/// A question with its answer, or an article.
+pub struct Post(pub post::Model);
+
+fn non_empty(s: &str) -> Option<&str> {
+    (!s.is_empty()).then_some(s)
+}
+
+#[Object]
+impl Post {
+    async fn id(&self) -> ID {
+        to_id(self.0.id)
+    }
+
+    /// Stable, readable identifier for URLs.
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    async fn kind(&self) -> Result<GqlPostKind> {
+        let kind: PostKind = self
+            .0
+            .kind
+            .parse()
+            .map_err(|e: String| Error::internal(std::io::Error::other(e)))?;
+        Ok(kind.into())
+    }
+
+    async fn status(&self) -> Result<GqlPostStatus> {
+        let status: PostStatus = self
+            .0
+            .status
+            .parse()
+            .map_err(|e: String| Error::internal(std::io::Error::other(e)))?;
+        Ok(status.into())
+    }
+
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// What the visitor asked; null for articles.
+    async fn question(&self) -> Option<&str> {
+        non_empty(&self.0.question)
+    }
+
+    /// The staff answer, or the article body; null while unanswered.
+    /// Plain text: paragraphs separated by blank lines, no markup.
+    async fn answer(&self) -> Option<&str> {
+        non_empty(&self.0.answer)
+    }
+
+    /// Tags in the order staff gave them.
+    async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<Tag>> {
+        let loader = ctx.data_unchecked::<DataLoader<TagsLoader>>();
+        let tags = loader.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(tags.into_iter().map(Tag::from).collect())
+    }
+
+    async fn category(&self, ctx: &Context<'_>) -> Result<Option<Category>> {
+        let Some(id) = self.0.category_id else {
+            return Ok(None);
+        };
+        let loader = ctx.data_unchecked::<DataLoader<CategoryLoader>>();
+        Ok(loader.load_one(id).await?.map(Category::from))
+    }
+
+    /// The asker's display name, if they gave one.
+    async fn asked_by(&self) -> Option<&str> {
+        self.0.asked_by.as_deref()
+    }
+
+    /// The asker's e-mail. Staff only: never shown to the public.
+    #[graphql(guard = "RoleGuard::staff()")]
+    async fn asker_email(&self) -> Option<&str> {
+        self.0.asker_email.as_deref()
+    }
+
+    /// The staff member who answered (or wrote the article).
+    async fn answered_by(&self) -> Option<&str> {
+        self.0.answered_by.as_deref()
+    }
+
+    /// When the post was first published; null if it never was.
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
