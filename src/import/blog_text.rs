@@ -1,0 +1,929 @@
+//! Parser for the plain-text dump of an "ask the doctor" blog listing page.
+//!
+//! The dump has no markup and no titles: posts are only delimited by their
+//! closing `Tags:` line, and a `Block Quote` line (left over from the HTML
+//! `<blockquote>` that held the reader's letter) splits a reader question from
+//! the staff answer. Everything here works line by line in a single pass so
+//! that hostile or huge input stays linear and can never panic.
+
+use std::collections::HashSet;
+
+/// One post recovered from a listing page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextPost {
+    pub title: String,
+    /// Reader's question; empty for articles.
+    pub question: String,
+    /// Staff answer, or the article body.
+    pub answer: String,
+    pub is_article: bool,
+    pub tags: Vec<String>,
+    pub category: Option<String>,
+    /// 1-based line where the post starts (first non-blank, non-chrome line).
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct ParseError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl ParseError {
+    fn new(line: usize, message: &str) -> Self {
+        Self {
+            line,
+            message: message.to_owned(),
+        }
+    }
+}
+
+const TAGS_PREFIX: &str = "Tags:";
+const SEPARATOR: &str = "Block Quote";
+const FALLBACK_TITLE: &str = "Untitled post";
+const MAX_TITLE_CHARS: usize = 90;
+const ELLIPSIS: char = '…';
+
+/// Whole lines (compared ASCII-case-insensitively after trimming) that belong
+/// to the site's page template rather than to any post. Extend here when a new
+/// dump turns up more template noise.
+const CHROME_LINES: &[&str] = &[
+    "As Seen on",
+    "Valid CSS!",
+    "HTML 5 Validated",
+    "« First",
+    "« Previous",
+    "« Prev",
+    "Next »",
+    "Last »",
+];
+
+/// Greeting words that open a letter. A short line starting with one of these
+/// is a salutation even without trailing punctuation ("Hi Doc").
+const SALUTATION_WORDS: &[&str] = &["hi", "hello", "hey", "hiya", "dear", "greetings"];
+
+/// Openers that only count as a salutation when the line is clearly an
+/// address line (ends with `,` or `!`), since "Dr Lee says…" or "Good results
+/// so far" are content while "Good morning Doctor," is not.
+const ADDRESS_WORDS: &[&str] = &["dr", "doctor", "doc", "good"];
+
+/// A salutation is a short line; anything this long is real content.
+const MAX_GREETING_CHARS: usize = 40;
+
+/// Words whose trailing period does not end a sentence. Kept deliberately
+/// small: a missed abbreviation only makes a title shorter, while an
+/// over-eager list would glue real sentences together.
+const ABBREVIATIONS: &[&str] = &[
+    "dr", "mr", "mrs", "ms", "prof", "st", "vs", "e.g", "i.e", "u.s", "u.k", "approx", "no", "fig",
+    "jr", "sr",
+];
+
+fn is_chrome(line: &str) -> bool {
+    CHROME_LINES.iter().any(|c| line.eq_ignore_ascii_case(c)) || is_pager_status(line)
+}
+
+/// `Page 2 of 13…`: the pager's digits are glued to the page links that
+/// follow ("Page 2 of 1312345Last »"), so only the leading shape is checked.
+fn is_pager_status(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix("Page ") else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return false;
+    }
+    // `digits` counts ASCII bytes only, so this index is a char boundary.
+    rest[digits..]
+        .strip_prefix(" of ")
+        .is_some_and(|r| r.bytes().next().is_some_and(|b| b.is_ascii_digit()))
+}
+
+/// `All Pigments related posts` -> `Pigments`.
+fn category_name(line: &str) -> Option<&str> {
+    let name = line
+        .strip_prefix("All ")?
+        .strip_suffix(" related posts")?
+        .trim();
+    (!name.is_empty()).then_some(name)
+}
+
+fn parse_tags(list: &str) -> Vec<String> {
+    let mut seen = HashSet::new();
+    list.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .filter(|t| seen.insert(t.to_lowercase()))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Joins trimmed lines, where an empty entry marks a blank line, into text
+/// with single `\n` inside a paragraph and exactly one blank line between
+/// paragraphs, however many blank lines the dump had.
+fn join_paragraphs(lines: &[&str]) -> String {
+    let mut out = String::new();
+    let mut paragraph_break = false;
+    for &line in lines {
+        if line.is_empty() {
+            paragraph_break = !out.is_empty();
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if paragraph_break { "\n\n" } else { "\n" });
+        }
+        out.push_str(line);
+        paragraph_break = false;
+    }
+    out
+}
+
+fn is_greeting(line: &str) -> bool {
+    // `nth` keeps this bounded even for a megabyte-long line.
+    if line.chars().nth(MAX_GREETING_CHARS - 1).is_some() {
+        return false;
+    }
+    let ends_like_address = line.ends_with(',') || line.ends_with('!');
+    let first_word = line
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '!' | '.'))
+        .next()
+        .unwrap_or("");
+    let word_is = |list: &[&str]| list.iter().any(|w| first_word.eq_ignore_ascii_case(w));
+
+    if word_is(SALUTATION_WORDS) {
+        let has_terminator = line.contains(['.', '?']);
+        return ends_like_address || (!has_terminator && line.split_whitespace().count() <= 4);
+    }
+    if word_is(ADDRESS_WORDS) {
+        return ends_like_address;
+    }
+    // A bare name such as "Marcus," or "Good morning Doctor," on its own line.
+    line.ends_with(',')
+        && line.split_whitespace().count() <= 4
+        && line.split_whitespace().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase) || matches!(w, "/" | "&" | "and")
+        })
+}
+
+fn is_abbreviation(word: &str, starts_line: bool) -> bool {
+    let word = word.trim_start_matches(['(', '[', '"', '\'', '“', '‘']);
+    // "1." opening a line is a list marker, not a one-word sentence.
+    if starts_line && !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    ABBREVIATIONS.iter().any(|a| word.eq_ignore_ascii_case(a))
+}
+
+/// Closing punctuation that may trail a sentence terminator and still belong
+/// to the sentence: `…really?”` or `(see below.)`.
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | ')' | ']' | '”' | '’' | '»')
+}
+
+/// Returns the first sentence of a single line (or the whole line).
+fn first_sentence(line: &str) -> &str {
+    let mut word_start = 0;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_whitespace() {
+            word_start = i + c.len_utf8();
+            continue;
+        }
+        if !matches!(c, '.' | '?' | '!') {
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = chars.peek() {
+            if !is_closer(d) {
+                break;
+            }
+            end = j + d.len_utf8();
+            chars.next();
+        }
+        let at_boundary = chars.peek().is_none_or(|&(_, d)| d.is_whitespace());
+        if !at_boundary {
+            continue;
+        }
+        if c == '.' && is_abbreviation(&line[word_start..i], word_start == 0) {
+            continue;
+        }
+        return &line[..end];
+    }
+    line
+}
+
+fn truncate_title(title: &str) -> String {
+    if title.chars().nth(MAX_TITLE_CHARS).is_none() {
+        return title.to_owned();
+    }
+    // The ellipsis counts towards the limit, so one character less is kept.
+    let cut = title
+        .char_indices()
+        .nth(MAX_TITLE_CHARS - 1)
+        .map_or(title.len(), |(i, _)| i);
+    let hard = &title[..cut];
+    let word_boundary = if title[cut..].starts_with(char::is_whitespace) {
+        hard
+    } else {
+        match hard.rfind(char::is_whitespace) {
+            Some(p) if p > 0 => &hard[..p],
+            // One enormous word: cutting mid-word is the only option.
+            _ => hard,
+        }
+    };
+    // Dangling punctuation before the ellipsis reads like a typo.
+    let tidy = word_boundary
+        .trim_end()
+        .trim_end_matches([',', ';', ':', '-', '–', '—'])
+        .trim_end();
+    let head = if tidy.is_empty() { hard } else { tidy };
+    let mut out = String::with_capacity(head.len() + ELLIPSIS.len_utf8());
+    out.push_str(head);
+    out.push(ELLIPSIS);
+    out
+}
+
+fn title_from_line(line: Option<&str>) -> String {
+    let Some(line) = line else {
+        return FALLBACK_TITLE.to_owned();
+    };
+    let sentence = first_sentence(line);
+    let collapsed = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
+    let stripped = collapsed.trim_end_matches(':').trim_end();
+    if stripped.is_empty() {
+        return FALLBACK_TITLE.to_owned();
+    }
+    truncate_title(stripped)
+}
+
+fn non_blank_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty())
+}
+
+fn question_title(question: &str) -> String {
+    title_from_line(non_blank_lines(question).find(|l| !is_greeting(l)))
+}
+
+fn article_title(body: &str) -> String {
+    title_from_line(non_blank_lines(body).next())
+}
+
+/// A post whose closing `Tags:` line has not been seen yet.
+struct OpenPost<'a> {
+    line: usize,
+    category: Option<&'a str>,
+    /// Question lines (or the article body); `""` marks a blank line.
+    before: Vec<&'a str>,
+    separator: Option<usize>,
+    after: Vec<&'a str>,
+}
+
+impl<'a> OpenPost<'a> {
+    fn new(line: usize, category: Option<&'a str>) -> Self {
+        Self {
+            line,
+            category,
+            before: Vec::new(),
+            separator: None,
+            after: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, line: &'a str) {
+        let target = if self.separator.is_some() {
+            &mut self.after
+        } else {
+            &mut self.before
+        };
+        // Runs of blank lines mean the same as one; storing one keeps memory
+        // proportional to the content rather than to the padding.
+        if line.is_empty() && target.last().is_none_or(|l| l.is_empty()) {
+            return;
+        }
+        target.push(line);
+    }
+
+    fn finish(self, tags: Vec<String>) -> Result<TextPost, ParseError> {
+        let category = self.category.map(str::to_owned);
+        let Some(separator_line) = self.separator else {
+            let body = join_paragraphs(&self.before);
+            if body.is_empty() {
+                return Err(ParseError::new(self.line, "post has an empty body"));
+            }
+            return Ok(TextPost {
+                title: article_title(&body),
+                question: String::new(),
+                answer: body,
+                is_article: true,
+                tags,
+                category,
+                line: self.line,
+            });
+        };
+        let question = join_paragraphs(&self.before);
+        let answer = join_paragraphs(&self.after);
+        // Both are reported at the separator: it is the line that promised a
+        // question/answer pair.
+        if question.is_empty() {
+            return Err(ParseError::new(
+                separator_line,
+                "\"Block Quote\" separator has no question before it",
+            ));
+        }
+        if answer.is_empty() {
+            return Err(ParseError::new(
+                separator_line,
+                "\"Block Quote\" separator has no answer after it",
+            ));
+        }
+        Ok(TextPost {
+            title: question_title(&question),
+            question,
+            answer,
+            is_article: false,
+            tags,
+            category,
+            line: self.line,
+        })
+    }
+}
+
+/// Parses a whole listing page into its posts, in page order.
+///
+/// # Errors
+///
+/// Returns the first problem found, with its 1-based line: a NUL byte, a
+/// `Tags:` line without tags or without a post before it, a `Block Quote`
+/// separator with nothing on one side or repeated within a post, or text
+/// after the last post that never reaches a `Tags:` line.
+pub fn parse(text: &str) -> Result<Vec<TextPost>, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(pos) = text.find('\0') {
+        let line = text.as_bytes()[..pos]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        return Err(ParseError::new(line, "input contains a NUL byte"));
+    }
+
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l).trim())
+        .collect();
+
+    // Posts above the first category header still belong to that page's
+    // category, so the first header is looked up before the main pass.
+    let page_category = lines.iter().find_map(|l| category_name(l));
+    let mut current_category: Option<&str> = None;
+    let mut posts = Vec::new();
+    let mut open: Option<OpenPost<'_>> = None;
+
+    for (idx, &line) in lines.iter().enumerate() {
+        let line_no = idx + 1;
+        if line.is_empty() {
+            if let Some(post) = open.as_mut() {
+                post.push("");
+            }
+            continue;
+        }
+        if is_chrome(line) {
+            continue;
+        }
+        if let Some(name) = category_name(line) {
+            // A post already under way keeps the category it started under.
+            current_category = Some(name);
+            continue;
+        }
+        if let Some(list) = line.strip_prefix(TAGS_PREFIX) {
+            let tags = parse_tags(list);
+            if tags.is_empty() {
+                return Err(ParseError::new(line_no, "\"Tags:\" line lists no tags"));
+            }
+            let Some(post) = open.take() else {
+                return Err(ParseError::new(line_no, "post has an empty body"));
+            };
+            posts.push(post.finish(tags)?);
+            continue;
+        }
+        let post =
+            open.get_or_insert_with(|| OpenPost::new(line_no, current_category.or(page_category)));
+        if line == SEPARATOR {
+            if post.separator.is_some() {
+                return Err(ParseError::new(
+                    line_no,
+                    "more than one \"Block Quote\" separator in one post",
+                ));
+            }
+            post.separator = Some(line_no);
+        } else {
+            post.push(line);
+        }
+    }
+
+    if let Some(post) = open {
+        return Err(ParseError::new(
+            post.line,
+            "post starting here has no closing \"Tags:\" line",
+        ));
+    }
+    Ok(posts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> TextPost {
+        let mut posts = parse(text).expect("fixture should parse");
+        assert_eq!(posts.len(), 1, "expected exactly one post: {posts:?}");
+        posts.remove(0)
+    }
+
+    fn err(text: &str) -> ParseError {
+        parse(text).expect_err("fixture should be rejected")
+    }
+
+    fn question_post(question: &str) -> String {
+        format!("{question}\n\nBlock Quote\n\nAn answer from the clinic.\n\nTags: smp\n")
+    }
+
+    #[test]
+    fn question_and_article_are_told_apart() {
+        let text = "\
+Does pigment work on a freshly shaved scalp?
+
+Block Quote
+
+Yes, shaving beforehand helps us see the follicle pattern.
+
+Tags: smp, shaving
+
+
+Our team filmed a full-head session from start to finish.
+
+Session walk-through video
+
+Tags: smp, video
+";
+        let posts = parse(text).unwrap();
+        assert_eq!(posts.len(), 2);
+
+        let q = &posts[0];
+        assert!(!q.is_article);
+        assert_eq!(q.line, 1);
+        assert_eq!(q.question, "Does pigment work on a freshly shaved scalp?");
+        assert_eq!(
+            q.answer,
+            "Yes, shaving beforehand helps us see the follicle pattern."
+        );
+        assert_eq!(q.title, "Does pigment work on a freshly shaved scalp?");
+        assert_eq!(q.category, None);
+
+        let a = &posts[1];
+        assert!(a.is_article);
+        assert_eq!(a.line, 10);
+        assert_eq!(a.question, "");
+        assert_eq!(
+            a.answer,
+            "Our team filmed a full-head session from start to finish.\n\nSession walk-through video"
+        );
+        assert_eq!(
+            a.title,
+            "Our team filmed a full-head session from start to finish."
+        );
+    }
+
+    #[test]
+    fn tags_are_trimmed_deduplicated_and_ordered() {
+        let post = one("Body text here.\nTags:  Scarring , smp,, SMP ,  hair loss ,scarring,\n");
+        assert_eq!(post.tags, vec!["Scarring", "smp", "hair loss"]);
+    }
+
+    #[test]
+    fn tags_dedupe_non_ascii_case_insensitively() {
+        let post = one("Body.\nTags: Ärger, ärger, ÄRGER, café\n");
+        assert_eq!(post.tags, vec!["Ärger", "café"]);
+    }
+
+    #[test]
+    fn category_header_applies_until_replaced() {
+        let text = "\
+Early article before any header.
+Tags: a
+
+All Pigments related posts
+
+Second article.
+Tags: b
+
+All  Transplants  related posts
+
+Third article.
+Tags: c
+";
+        let posts = parse(text).unwrap();
+        let cats: Vec<_> = posts.iter().map(|p| p.category.as_deref()).collect();
+        assert_eq!(
+            cats,
+            vec![Some("Pigments"), Some("Pigments"), Some("Transplants")]
+        );
+    }
+
+    #[test]
+    fn category_seen_mid_post_applies_to_the_next_post() {
+        let text = "\
+All Pigments related posts
+First line of a post.
+All Grafts related posts
+More of the same post.
+Tags: a
+Next post.
+Tags: b
+";
+        let posts = parse(text).unwrap();
+        assert_eq!(posts[0].category.as_deref(), Some("Pigments"));
+        assert_eq!(
+            posts[0].answer,
+            "First line of a post.\nMore of the same post."
+        );
+        assert_eq!(posts[1].category.as_deref(), Some("Grafts"));
+    }
+
+    #[test]
+    fn no_category_line_means_none() {
+        assert_eq!(one("Body.\nTags: x\n").category, None);
+        // An empty name is ordinary text, not a header.
+        let post = one("All  related posts\nTags: x\n");
+        assert_eq!(post.category, None);
+        assert_eq!(post.answer, "All  related posts");
+    }
+
+    #[test]
+    fn chrome_is_dropped_everywhere() {
+        let text = "\
+As Seen on
+« First
+« Previous
+
+What should I avoid after a session?
+As Seen on
+
+Block Quote
+Valid CSS!
+Skip the gym and the sauna for a few days.
+Page 1 of 4
+
+Tags: aftercare
+Next »
+Last »
+Page 2 of 1312345Last »
+
+Valid CSS!
+
+HTML 5 Validated";
+        let post = one(text);
+        assert_eq!(post.line, 5);
+        assert_eq!(post.question, "What should I avoid after a session?");
+        assert_eq!(post.answer, "Skip the gym and the sauna for a few days.");
+    }
+
+    #[test]
+    fn chrome_matching_is_strict_about_shape() {
+        assert!(is_chrome("Page 12 of 40"));
+        assert!(!is_chrome("page 12 of 40"));
+        assert!(is_chrome("as seen ON"));
+        assert!(!is_chrome("Page one of the consent form"));
+        assert!(!is_chrome("Page 3 of the brochure"));
+        assert!(!is_chrome("As Seen on TV, the results are real."));
+    }
+
+    #[test]
+    fn paragraphs_collapse_to_single_blank_lines() {
+        let post = one(
+            "  First paragraph,\n   still first.  \n\n\n\n\nSecond paragraph.\n \t \nThird.\nTags: x\n",
+        );
+        assert_eq!(
+            post.answer,
+            "First paragraph,\nstill first.\n\nSecond paragraph.\n\nThird."
+        );
+    }
+
+    #[test]
+    fn greetings_stay_in_question_but_not_in_title() {
+        let cases = [
+            (
+                "Hi Doc,\nWill the dots blur over time?",
+                "Will the dots blur over time?",
+            ),
+            (
+                "Hello Doctor,\n\nIs numbing cream used?",
+                "Is numbing cream used?",
+            ),
+            (
+                "Hi Dr. Okafor!\n\nHow long is each visit?",
+                "How long is each visit?",
+            ),
+            (
+                "Dr. Okafor / Dr. Reyes,\nCan I swim afterwards?",
+                "Can I swim afterwards?",
+            ),
+            ("Hello,\nDear Doctor,\nDoes it itch?", "Does it itch?"),
+            ("Hi Doc\n\nMy scar is itchy. What now?", "My scar is itchy."),
+            (
+                "Good morning Doctor,\nIs redness normal?",
+                "Is redness normal?",
+            ),
+            (
+                "Jonas,\nWhich ink brand do you use?",
+                "Which ink brand do you use?",
+            ),
+        ];
+        for (question, title) in cases {
+            let post = one(&question_post(question));
+            assert_eq!(post.title, title, "for {question:?}");
+            assert_eq!(post.question, question.replace("\n\n\n", "\n\n"));
+            assert!(post.question.starts_with(question.lines().next().unwrap()));
+        }
+    }
+
+    #[test]
+    fn content_lines_are_not_mistaken_for_greetings() {
+        let cases = [
+            "Hi, is SMP safe for psoriasis?",
+            "Dr Patel told me pigment turns blue",
+            "Hello there, I am thirty-two and losing hair at the crown fast.",
+        ];
+        for question in cases {
+            let post = one(&question_post(question));
+            assert_eq!(post.title, question, "for {question:?}");
+        }
+    }
+
+    #[test]
+    fn only_greetings_falls_back_to_untitled() {
+        let post = one(&question_post("Hi Doc,\n\nThanks,"));
+        assert_eq!(post.title, FALLBACK_TITLE);
+        let post = one("::::\nTags: x\n");
+        assert_eq!(post.title, FALLBACK_TITLE);
+    }
+
+    #[test]
+    fn sentence_splitting_respects_abbreviations() {
+        let cases = [
+            (
+                "Dr. Okafor trained in the U.S. before opening the clinic. She now teaches.",
+                "Dr. Okafor trained in the U.S. before opening the clinic.",
+            ),
+            (
+                "Some inks (e.g. carbon blends) last longer vs. others. Not all do.",
+                "Some inks (e.g. carbon blends) last longer vs. others.",
+            ),
+            (
+                "1. The first session sets the outline. The second adds density.",
+                "1. The first session sets the outline.",
+            ),
+            ("Was it “worth it?” Ask our clients.", "Was it “worth it?”"),
+            (
+                "Price is 2.5 times higher!? Really.",
+                "Price is 2.5 times higher!?",
+            ),
+            (
+                "We answered these questions:",
+                "We answered these questions",
+            ),
+            ("No punctuation at all here", "No punctuation at all here"),
+        ];
+        for (body, title) in cases {
+            let post = one(&format!("{body}\nTags: x\n"));
+            assert_eq!(post.title, title, "for {body:?}");
+        }
+    }
+
+    #[test]
+    fn title_sentence_does_not_cross_lines() {
+        let post = one(
+            "Video: pigment healing timeline\nDay one looks red. Day seven looks calm.\nTags: x\n",
+        );
+        assert_eq!(post.title, "Video: pigment healing timeline");
+    }
+
+    #[test]
+    fn long_titles_are_truncated_at_a_word_boundary() {
+        let sentence = "Patients who combine a small follicular transplant with scalp pigmentation often ask whether the order of the two procedures matters at all.";
+        let post = one(&format!("{sentence}\nTags: x\n"));
+        assert!(post.title.chars().count() <= MAX_TITLE_CHARS);
+        assert!(post.title.ends_with('…'));
+        let head = post.title.trim_end_matches('…');
+        assert!(sentence.starts_with(head));
+        // The cut fell between words, not inside one.
+        assert!(sentence[head.len()..].starts_with(' '));
+        assert_eq!(
+            post.title,
+            "Patients who combine a small follicular transplant with scalp pigmentation often ask…"
+        );
+    }
+
+    #[test]
+    fn title_of_exactly_ninety_chars_is_kept() {
+        let title = format!("{}.", "a".repeat(MAX_TITLE_CHARS - 1));
+        assert_eq!(title.chars().count(), MAX_TITLE_CHARS);
+        assert_eq!(one(&format!("{title}\nTags: x\n")).title, title);
+    }
+
+    #[test]
+    fn truncation_never_splits_multibyte_characters() {
+        // Walk a multibyte character across every position near the cut.
+        for fill in 80..95 {
+            for piece in ["—", "“", "”", "’", "é", "🙂"] {
+                let body = format!(
+                    "{}{piece}{piece} then “quoted” words — and more words after the limit",
+                    "x".repeat(fill)
+                );
+                let post = one(&format!("{body}\nTags: x\n"));
+                assert!(post.title.chars().count() <= MAX_TITLE_CHARS, "{post:?}");
+                assert!(!post.title.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn unicode_words_near_the_limit_stay_whole() {
+        let sentence = "Clients describe the healed result as “soft” and “natural” — nothing like the harsh dots they’d feared before their first visit.";
+        let post = one(&format!("{sentence}\nTags: x\n"));
+        assert_eq!(
+            post.title,
+            "Clients describe the healed result as “soft” and “natural” — nothing like the harsh dots…"
+        );
+        assert!(post.title.chars().count() <= MAX_TITLE_CHARS);
+    }
+
+    #[test]
+    fn truncation_drops_dangling_dash_before_ellipsis() {
+        let head = "word ".repeat(17); // 85 chars
+        let sentence = format!("{head}— and then a lot more text follows here.");
+        let post = one(&format!("{sentence}\nTags: x\n"));
+        assert_eq!(post.title, format!("{}…", head.trim_end()));
+    }
+
+    #[test]
+    fn single_huge_word_is_hard_cut() {
+        let word = "é".repeat(200);
+        let post = one(&format!("{word}\nTags: x\n"));
+        assert_eq!(post.title.chars().count(), MAX_TITLE_CHARS);
+        assert!(post.title.ends_with('…'));
+    }
+
+    #[test]
+    fn crlf_and_bom_are_normalised() {
+        let text = "\u{feff}All Grafts related posts\r\n\r\nHi Doc,\r\nCan grafts grow through pigment?\r\n\r\n\r\nBlock Quote\r\n\r\nYes.\r\nThey grow normally.\r\n\r\nTags: grafts, smp\r\n";
+        let post = one(text);
+        assert_eq!(post.line, 3);
+        assert_eq!(post.category.as_deref(), Some("Grafts"));
+        assert_eq!(post.question, "Hi Doc,\nCan grafts grow through pigment?");
+        assert_eq!(post.answer, "Yes.\nThey grow normally.");
+        assert_eq!(post.title, "Can grafts grow through pigment?");
+        assert_eq!(post.tags, vec!["grafts", "smp"]);
+    }
+
+    #[test]
+    fn empty_and_chrome_only_pages_have_no_posts() {
+        assert_eq!(parse(""), Ok(vec![]));
+        assert_eq!(parse("\u{feff}"), Ok(vec![]));
+        assert_eq!(
+            parse("As Seen on\n\nAll Pigments related posts\nPage 1 of 1\nValid CSS!\n"),
+            Ok(vec![])
+        );
+    }
+
+    #[test]
+    fn error_dangling_post_points_at_its_start() {
+        let text =
+            "A finished post.\nTags: x\n\n\nA post that never ends.\nStill going.\n\nValid CSS!\n";
+        let e = err(text);
+        assert_eq!(e.line, 5);
+        assert_eq!(
+            e.message,
+            "post starting here has no closing \"Tags:\" line"
+        );
+        assert_eq!(
+            e.to_string(),
+            "line 5: post starting here has no closing \"Tags:\" line"
+        );
+        // A stray separator after the last post is a dangling post too.
+        assert_eq!(err("Body.\nTags: x\nBlock Quote\n").line, 3);
+    }
+
+    #[test]
+    fn error_tags_line_without_tags() {
+        let e = err("Body.\nTags: a\nSecond body.\n\nTags: , ,  \n");
+        assert_eq!(e.line, 5);
+        assert!(e.message.contains("no tags"), "{e}");
+        assert_eq!(err("Body.\nTags:\n").line, 2);
+    }
+
+    #[test]
+    fn error_separator_without_question() {
+        let e = err("As Seen on\n\nBlock Quote\nAn answer.\nTags: x\n");
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("no question"), "{e}");
+    }
+
+    #[test]
+    fn error_separator_without_answer() {
+        let e = err("A question?\n\nBlock Quote\n\n\nTags: x\n");
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("no answer"), "{e}");
+    }
+
+    #[test]
+    fn error_empty_body() {
+        let e = err("Body.\nTags: a\n\nAs Seen on\n\nTags: b\n");
+        assert_eq!(e.line, 6);
+        assert_eq!(e.message, "post has an empty body");
+        assert_eq!(err("Tags: lonely\n").line, 1);
+    }
+
+    #[test]
+    fn error_second_separator() {
+        let e = err("Q?\nBlock Quote\nA.\n  Block Quote  \nMore.\nTags: x\n");
+        assert_eq!(e.line, 4);
+        assert_eq!(
+            e.message,
+            "more than one \"Block Quote\" separator in one post"
+        );
+    }
+
+    #[test]
+    fn error_nul_byte_reports_its_line() {
+        let e = err("Body.\nTags: x\nBroken\0line\nTags: y\n");
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("NUL"), "{e}");
+        assert_eq!(err("\u{feff}\0").line, 1);
+    }
+
+    #[test]
+    fn first_error_wins_and_line_numbers_count_crlf_once() {
+        let e = err("Body.\r\nTags: x\r\n\r\nDangling\r\n");
+        assert_eq!(e.line, 4);
+    }
+
+    #[test]
+    fn no_panic_on_any_prefix_of_a_mixed_page() {
+        let page = include_str!("../../tests/fixtures/blog_page.txt");
+        let weird = "Hi “Doc”,\r\n— é🙂.\u{feff}\n\nBlock Quote\r\nÄ!?”’ ) .\nTags: é, 🙂,\n\0";
+        for text in [page, weird] {
+            for (i, _) in text.char_indices() {
+                let _ = parse(&text[..i]);
+                let _ = parse(&text[i..]);
+            }
+        }
+    }
+
+    #[test]
+    fn fixture_page_parses() {
+        let page = include_str!("../../tests/fixtures/blog_page.txt");
+        let posts = parse(page).expect("fixture page parses");
+        assert_eq!(posts.len(), 6);
+        assert_eq!(posts.iter().filter(|p| p.is_article).count(), 1);
+        assert_eq!(posts.iter().filter(|p| !p.is_article).count(), 5);
+        assert!(
+            posts
+                .iter()
+                .all(|p| p.category.as_deref() == Some("Pigments"))
+        );
+        assert!(posts.iter().all(|p| !p.title.is_empty()));
+
+        let count = |tag: &str| {
+            posts
+                .iter()
+                .filter(|p| p.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)))
+                .count()
+        };
+        assert_eq!(count("hair loss"), 4);
+        assert_eq!(count("scarring"), 2);
+        assert_eq!(count("traction alopecia"), 1);
+        assert_eq!(count("smp"), 6);
+        // Duplicate "SMP" on the last post collapses into one tag.
+        for p in &posts {
+            assert_eq!(
+                p.tags
+                    .iter()
+                    .filter(|t| t.eq_ignore_ascii_case("smp"))
+                    .count(),
+                1
+            );
+        }
+
+        let greeted = posts
+            .iter()
+            .find(|p| p.question.starts_with("Hello Doctor,"))
+            .expect("a post opens with a greeting");
+        assert!(!greeted.title.starts_with("Hello"));
+        assert!(
+            posts
+                .iter()
+                .any(|p| p.answer.contains("$250") && p.answer.to_lowercase().contains("sunlight"))
+        );
+    }
+}

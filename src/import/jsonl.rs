@@ -1,0 +1,171 @@
+//! JSON Lines: one post per line. See README.md, "Import formats".
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::{Draft, ImportError};
+use crate::domain::{
+    AnswerText, DisplayName, FieldError, Label, PostKind, QuestionText, Slug, Title,
+};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Line {
+    kind: Option<String>,
+    slug: Option<String>,
+    title: Option<String>,
+    question: Option<String>,
+    answer: String,
+    #[serde(default)]
+    tags: Vec<String>,
+    category: Option<String>,
+    asked_by: Option<String>,
+    answered_by: Option<String>,
+    published_at: Option<String>,
+}
+
+pub(super) fn parse(text: &str) -> Result<Vec<Draft>, ImportError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut drafts = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let parsed: Line = serde_json::from_str(raw)
+            .map_err(|e| ImportError::at(line, format!("invalid post: {e}")))?;
+        drafts.push(draft(line, parsed).map_err(|e| ImportError::at(line, e.to_string()))?);
+    }
+    Ok(drafts)
+}
+
+fn optional<T>(
+    value: Option<&str>,
+    parse: impl FnOnce(&str) -> Result<T, FieldError>,
+) -> Result<Option<T>, FieldError> {
+    match value {
+        Some(s) if !s.trim().is_empty() => parse(s).map(Some),
+        _ => Ok(None),
+    }
+}
+
+fn draft(line: usize, l: Line) -> Result<Draft, FieldError> {
+    let question = optional(l.question.as_deref(), |s| {
+        QuestionText::parse("question", s)
+    })?;
+    let kind = match l.kind.as_deref() {
+        Some(k) => k
+            .parse::<PostKind>()
+            .map_err(|e| FieldError::new("kind", crate::domain::FieldErrorCode::Invalid, e))?,
+        // A post with a question is a question unless it says otherwise.
+        None if question.is_some() => PostKind::Question,
+        None => PostKind::Article,
+    };
+    if kind == PostKind::Question && question.is_none() {
+        return Err(FieldError::new(
+            "question",
+            crate::domain::FieldErrorCode::Blank,
+            "a question needs its question text",
+        ));
+    }
+    let title = match optional(l.title.as_deref(), |s| Title::parse("title", s))? {
+        Some(t) => t,
+        None => match &question {
+            Some(q) => Title::derive_from(q),
+            None => Title::derive_from(&QuestionText::parse("answer", &l.answer)?),
+        },
+    };
+    let published_at = l
+        .published_at
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            DateTime::parse_from_rfc3339(s.trim())
+                .map(|d| d.with_timezone(&Utc))
+                .map_err(|_| {
+                    FieldError::new(
+                        "published_at",
+                        crate::domain::FieldErrorCode::Invalid,
+                        "expected an RFC 3339 time such as 2024-05-14T09:30:00Z",
+                    )
+                })
+        })
+        .transpose()?;
+    Ok(Draft {
+        line,
+        slug: optional(l.slug.as_deref(), |s| Slug::parse("slug", s))?,
+        kind,
+        title,
+        question: if kind == PostKind::Question {
+            question
+        } else {
+            None
+        },
+        answer: AnswerText::parse("answer", &l.answer)?,
+        tags: l
+            .tags
+            .iter()
+            .map(|t| Label::tag("tags", t))
+            .collect::<Result<_, _>>()?,
+        category: optional(l.category.as_deref(), |s| Label::category("category", s))?,
+        asked_by: optional(l.asked_by.as_deref(), |s| DisplayName::parse("asked_by", s))?,
+        answered_by: optional(l.answered_by.as_deref(), |s| {
+            DisplayName::parse("answered_by", s)
+        })?,
+        published_at,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Format, parse as parse_file};
+
+    #[test]
+    fn reads_a_question_and_an_article() {
+        let text = concat!(
+            r#"{"kind":"question","title":"Does it fade?","question":"Will it fade in the sun?","answer":"Slowly.","tags":["SMP","Sun"],"category":"Pigments","published_at":"2024-01-02T03:04:05Z"}"#,
+            "\n\n",
+            r#"{"kind":"article","title":"Open day","answer":"Come and see us."}"#,
+            "\n"
+        );
+        let posts = parse_file(Format::JsonLines, text).unwrap();
+        assert_eq!(posts.len(), 2);
+        assert_eq!(posts[0].slug.as_str(), "does-it-fade");
+        assert_eq!(posts[0].tags.len(), 2);
+        assert!(posts[1].question.is_none());
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let text = "{\"answer\":\"ok\",\"question\":\"q?\"}\n{\"answer\":\"\"}\n";
+        let err = parse_file(Format::JsonLines, text).unwrap_err();
+        assert_eq!(err.to_string(), "line 2: answer: answer must not be blank");
+        let err = parse_file(Format::JsonLines, "{\"answer\":\"a\",\"colour\":1}").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("line 1: invalid post: unknown field `colour`"),
+            "{err}"
+        );
+        let err = parse_file(
+            Format::JsonLines,
+            "{\"answer\":\"a\",\"published_at\":\"yesterday\"}",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("RFC 3339"), "{err}");
+    }
+
+    #[test]
+    fn repeated_titles_get_distinct_slugs_and_repeated_slugs_are_refused() {
+        let text = "{\"title\":\"Same\",\"answer\":\"a\"}\n{\"title\":\"Same\",\"answer\":\"b\"}\n";
+        let posts = parse_file(Format::JsonLines, text).unwrap();
+        assert_eq!(posts[0].slug.as_str(), "same");
+        assert_eq!(posts[1].slug.as_str(), "same-2");
+        let text = "{\"slug\":\"x\",\"answer\":\"a\"}\n{\"slug\":\"x\",\"answer\":\"b\"}\n";
+        assert!(
+            parse_file(Format::JsonLines, text)
+                .unwrap_err()
+                .to_string()
+                .starts_with("line 2:")
+        );
+    }
+}

@@ -1,0 +1,204 @@
+//! Bulk import of posts from files: JSON Lines, and the plain-text dump of
+//! a blog listing page. Parsing is all-or-nothing per file: a malformed file
+//! is refused with the line at fault before anything is written.
+
+pub mod blog_text;
+pub mod demo;
+mod jsonl;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::{AnswerText, DisplayName, Label, PostKind, QuestionText, Slug, Title};
+use crate::store::{ImportPost, ImportSummary, Store};
+
+/// Why a file could not be imported. `line` is 1-based; 0 means the file
+/// as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("line {line}: {message}")]
+    Parse { line: usize, message: String },
+    #[error("{0}")]
+    File(String),
+    #[error(transparent)]
+    Store(#[from] crate::Error),
+}
+
+impl ImportError {
+    fn at(line: usize, message: impl Into<String>) -> Self {
+        ImportError::Parse {
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+/// A parsed post before slugs are settled across the file.
+#[derive(Debug, Clone)]
+struct Draft {
+    line: usize,
+    slug: Option<Slug>,
+    kind: PostKind,
+    title: Title,
+    question: Option<QuestionText>,
+    answer: AnswerText,
+    tags: Vec<Label>,
+    category: Option<Label>,
+    asked_by: Option<DisplayName>,
+    answered_by: Option<DisplayName>,
+    published_at: Option<DateTime<Utc>>,
+}
+
+/// The formats `kbql import` reads, chosen by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    JsonLines,
+    BlogText,
+}
+
+impl Format {
+    pub fn of(path: &Path) -> Result<Format, ImportError> {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("jsonl") | Some("ndjson") => Ok(Format::JsonLines),
+            Some("txt") => Ok(Format::BlogText),
+            _ => Err(ImportError::File(format!(
+                "{}: unsupported file type (expected .jsonl or .txt)",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// Parses a whole file's text into posts ready to store.
+pub fn parse(format: Format, text: &str) -> Result<Vec<ImportPost>, ImportError> {
+    let drafts = match format {
+        Format::JsonLines => jsonl::parse(text)?,
+        Format::BlogText => from_blog_text(text)?,
+    };
+    settle_slugs(drafts)
+}
+
+/// Reads, parses and stores one file in one transaction.
+pub async fn import_file(
+    store: &Store,
+    path: &Path,
+    on_parsed: impl FnOnce(usize),
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<ImportSummary, ImportError> {
+    let format = Format::of(path)?;
+    let bytes =
+        std::fs::read(path).map_err(|e| ImportError::File(format!("{}: {e}", path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        ImportError::at(line, "the file is not valid UTF-8")
+    })?;
+    let posts = parse(format, &text)?;
+    on_parsed(posts.len());
+    Ok(store.import_posts(&posts, progress).await?)
+}
+
+fn from_blog_text(text: &str) -> Result<Vec<Draft>, ImportError> {
+    let posts = blog_text::parse(text).map_err(|e| ImportError::at(e.line, e.message))?;
+    posts
+        .into_iter()
+        .map(|p| {
+            let at = |e: crate::domain::FieldError| ImportError::at(p.line, e.to_string());
+            let kind = if p.is_article {
+                PostKind::Article
+            } else {
+                PostKind::Question
+            };
+            let question = match kind {
+                PostKind::Question => {
+                    Some(QuestionText::parse("question", &p.question).map_err(at)?)
+                }
+                PostKind::Article => None,
+            };
+            let tags = p
+                .tags
+                .iter()
+                .map(|t| Label::tag("tags", t))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(at)?;
+            let category = p
+                .category
+                .as_deref()
+                .map(|c| Label::category("category", c))
+                .transpose()
+                .map_err(at)?;
+            Ok(Draft {
+                line: p.line,
+                slug: None,
+                kind,
+                title: Title::parse("title", &p.title).map_err(at)?,
+                question,
+                answer: AnswerText::parse("answer", &p.answer).map_err(at)?,
+                tags,
+                category,
+                asked_by: None,
+                answered_by: None,
+                published_at: None,
+            })
+        })
+        .collect()
+}
+
+/// Gives every post its slug: the explicit one, or one derived from the
+/// title with `-2`, `-3`... for repeats within the file. Being a function
+/// of the file alone, re-importing the file yields the same slugs, which is
+/// what makes re-imports update rather than duplicate.
+fn settle_slugs(drafts: Vec<Draft>) -> Result<Vec<ImportPost>, ImportError> {
+    let mut explicit = HashSet::new();
+    for d in &drafts {
+        if let Some(slug) = &d.slug
+            && !explicit.insert(slug.as_str().to_owned())
+        {
+            return Err(ImportError::at(
+                d.line,
+                format!("slug {:?} appears twice in this file", slug.as_str()),
+            ));
+        }
+    }
+    let mut used: HashSet<String> = explicit;
+    let mut out = Vec::with_capacity(drafts.len());
+    for d in drafts {
+        let slug = match d.slug {
+            Some(slug) => slug,
+            None => {
+                let base = Slug::derive(d.title.as_str(), d.kind.as_str());
+                let mut slug = base.clone();
+                let mut n = 2;
+                while used.contains(slug.as_str()) {
+                    slug = base.with_suffix(n);
+                    n += 1;
+                }
+                used.insert(slug.as_str().to_owned());
+                slug
+            }
+        };
+        out.push(ImportPost {
+            kind: d.kind,
+            slug,
+            title: d.title,
+            question: d.question,
+            answer: d.answer,
+            tags: d.tags,
+            category: d.category,
+            asked_by: d.asked_by,
+            answered_by: d.answered_by,
+            published_at: d.published_at,
+        });
+    }
+    Ok(out)
+}
