@@ -87,10 +87,10 @@ text_type!(
 );
 
 impl Title {
-    /// A title made from the start of a question, for askers who give none:
-    /// the first sentence, cut at a word boundary.
-    pub fn derive_from(question: &QuestionText) -> Self {
-        let first_line = clean_line(question.as_str());
+    /// A title made from the start of a text (a question, an article), for
+    /// authors who give none: the first sentence, cut at a word boundary.
+    pub fn derive_from(text: &str) -> Self {
+        let first_line = clean_line(text);
         let sentence_end = first_line
             .char_indices()
             .find(|&(i, c)| {
@@ -231,9 +231,12 @@ mod tests {
     #[test]
     fn titles_derive_from_the_first_sentence() {
         let q = QuestionText::parse("q", "Will SMP fade in the sun? I work outdoors.").unwrap();
-        assert_eq!(Title::derive_from(&q).as_str(), "Will SMP fade in the sun?");
+        assert_eq!(
+            Title::derive_from(q.as_str()).as_str(),
+            "Will SMP fade in the sun?"
+        );
         let long = QuestionText::parse("q", &"pigment ".repeat(30)).unwrap();
-        let t = Title::derive_from(&long);
+        let t = Title::derive_from(long.as_str());
         assert!(t.as_str().ends_with('…'));
         assert!(t.as_str().chars().count() <= 91);
     }

@@ -1,9 +1,11 @@
 //! Relay-style connections over the store's keyset pages.
 
+use std::collections::HashSet;
+
 use async_graphql::{Context, Object, Result, SimpleObject};
 use entity::post;
 
-use super::context::store;
+use super::context::{category_loader, store, tags_loader};
 use super::types::Post;
 use crate::error::Error;
 use crate::store::{Cursor, Page, PageRequest, PostFilter, Store};
@@ -112,22 +114,59 @@ impl PostConnection {
     }
 }
 
+/// Loads the tags and categories of a whole page into the request's
+/// loaders in one statement each, if the query asks for them.
+pub async fn prime(
+    ctx: &Context<'_>,
+    posts: &[post::Model],
+    wants_tags: bool,
+    wants_category: bool,
+) -> Result<()> {
+    if wants_tags && !posts.is_empty() {
+        let loader = tags_loader(ctx)?;
+        loader.load_many(posts.iter().map(|p| p.id)).await?;
+    }
+    let category_ids: HashSet<i64> = posts.iter().filter_map(|p| p.category_id).collect();
+    if wants_category && !category_ids.is_empty() {
+        let loader = category_loader(ctx)?;
+        loader.load_many(category_ids).await?;
+    }
+    Ok(())
+}
+
 #[Object]
 impl PostConnection {
-    async fn edges(&self) -> Vec<PostEdge> {
-        self.page
+    async fn edges(&self, ctx: &Context<'_>) -> Result<Vec<PostEdge>> {
+        let node = ctx.look_ahead().field("node");
+        prime(
+            ctx,
+            &self.page.items,
+            node.field("tags").exists(),
+            node.field("category").exists(),
+        )
+        .await?;
+        Ok(self
+            .page
             .items
             .iter()
             .map(|p| PostEdge {
                 cursor: self.cursor(p),
                 node: Post(p.clone()),
             })
-            .collect()
+            .collect())
     }
 
     /// The posts alone, for clients that need no cursors.
-    async fn nodes(&self) -> Vec<Post> {
-        self.page.items.iter().cloned().map(Post).collect()
+    async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<Post>> {
+        let node = ctx.look_ahead();
+        prime(
+            ctx,
+            &self.page.items,
+            node.field("tags").exists(),
+            node.field("category").exists(),
+        )
+        .await?;
+        Ok(self.page.items.iter().cloned().map(Post).collect())
     }
 
     async fn page_info(&self) -> PageInfo {

@@ -25,7 +25,13 @@ impl Loader<i64> for TagsLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, post_ids: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        Ok(self.0.tags_for_posts(post_ids).await?)
+        let mut found = self.0.tags_for_posts(post_ids).await?;
+        // Every key gets an entry, so that an untagged post is cached as
+        // "no tags" rather than looked up again.
+        for id in post_ids {
+            found.entry(*id).or_default();
+        }
+        Ok(found)
     }
 }
 

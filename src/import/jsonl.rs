@@ -68,12 +68,10 @@ fn draft(line: usize, l: Line) -> Result<Draft, FieldError> {
             "a question needs its question text",
         ));
     }
+    let answer = AnswerText::parse("answer", &l.answer)?;
     let title = match optional(l.title.as_deref(), |s| Title::parse("title", s))? {
         Some(t) => t,
-        None => match &question {
-            Some(q) => Title::derive_from(q),
-            None => Title::derive_from(&QuestionText::parse("answer", &l.answer)?),
-        },
+        None => Title::derive_from(question.as_ref().map_or(answer.as_str(), |q| q.as_str())),
     };
     let published_at = l
         .published_at
@@ -101,7 +99,7 @@ fn draft(line: usize, l: Line) -> Result<Draft, FieldError> {
         } else {
             None
         },
-        answer: AnswerText::parse("answer", &l.answer)?,
+        answer,
         tags: l
             .tags
             .iter()

@@ -56,7 +56,9 @@ impl Store {
     /// Stores a visitor's question as pending; nothing public shows it.
     pub async fn ask_question(&self, q: NewQuestion) -> Result<post::Model> {
         let tx = self.begin_write().await?;
-        let title = q.title.unwrap_or_else(|| Title::derive_from(&q.question));
+        let title = q
+            .title
+            .unwrap_or_else(|| Title::derive_from(q.question.as_str()));
         let slug = unique_slug(&tx, Slug::derive(title.as_str(), "question"), None).await?;
         let at = now();
         let model = post::ActiveModel {

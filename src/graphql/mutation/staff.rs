@@ -5,7 +5,7 @@ use crate::domain::{
     AnswerText, DisplayName, FieldError, FieldErrorCode, Label, Limits, PostStatus, QuestionText,
     Slug, Title,
 };
-use crate::graphql::context::{principal, store};
+use crate::graphql::context::{principal, store_for_write};
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::ids::{field_id, to_id};
 use crate::graphql::types::{DeletePostPayload, PostPayload, UserError};
@@ -125,7 +125,7 @@ impl StaffMutation {
         };
         let by = by.or_else(|| staff_name(ctx));
         Ok(payload(
-            store(ctx)
+            store_for_write(ctx)
                 .answer_question(id, answer, by, input.publish)
                 .await?,
         ))
@@ -159,7 +159,7 @@ impl StaffMutation {
             author: author.or_else(|| staff_name(ctx)),
             publish: input.publish,
         };
-        Ok(payload(store(ctx).create_article(article).await?))
+        Ok(payload(store_for_write(ctx).create_article(article).await?))
     }
 
     /// Staff: edits a post. The slug changes only when given.
@@ -187,7 +187,7 @@ impl StaffMutation {
         let (Some(id), true) = (id, p.is_empty()) else {
             return Ok(refused(p.into_errors()));
         };
-        Ok(payload(store(ctx).update_post(id, patch).await?))
+        Ok(payload(store_for_write(ctx).update_post(id, patch).await?))
     }
 
     /// Staff: makes a post public. A question must be answered first.
@@ -214,7 +214,7 @@ impl StaffMutation {
                 });
             }
         };
-        Ok(match store(ctx).delete_post(id).await? {
+        Ok(match store_for_write(ctx).delete_post(id).await? {
             Ok(id) => DeletePostPayload {
                 deleted_post_id: Some(to_id(id)),
                 user_errors: vec![],
@@ -239,7 +239,7 @@ impl StaffMutation {
         let (Some(id), true) = (id, p.is_empty()) else {
             return Ok(refused(p.into_errors()));
         };
-        Ok(payload(store(ctx).set_tags(id, tags).await?))
+        Ok(payload(store_for_write(ctx).set_tags(id, tags).await?))
     }
 }
 
@@ -254,6 +254,6 @@ impl StaffMutation {
             Ok(id) => id,
             Err(e) => return Ok(refused(vec![e])),
         };
-        Ok(payload(store(ctx).set_status(id, status).await?))
+        Ok(payload(store_for_write(ctx).set_status(id, status).await?))
     }
 }

@@ -1,7 +1,7 @@
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, Object, Result};
 
-use crate::graphql::loaders::{CategoryId, PostCountLoader, TagId};
+use crate::graphql::context::post_count_loader;
+use crate::graphql::loaders::{CategoryId, TagId};
 use crate::store::LabelCount;
 
 /// A tag on posts ("smp", "hair loss"). Names match ignoring case and
@@ -83,7 +83,7 @@ impl Tag {
         if let Some(n) = self.post_count {
             return Ok(n);
         }
-        let loader = ctx.data_unchecked::<DataLoader<PostCountLoader>>();
+        let loader = post_count_loader(ctx)?;
         Ok(loader.load_one(TagId(self.id)).await?.unwrap_or(0))
     }
 }
@@ -105,7 +105,7 @@ impl Category {
         if let Some(n) = self.post_count {
             return Ok(n);
         }
-        let loader = ctx.data_unchecked::<DataLoader<PostCountLoader>>();
+        let loader = post_count_loader(ctx)?;
         Ok(loader.load_one(CategoryId(self.id)).await?.unwrap_or(0))
     }
 }

@@ -1,4 +1,3 @@
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::post;
@@ -6,9 +5,9 @@ use entity::post;
 use super::{Category, GqlPostKind, GqlPostStatus, Tag};
 use crate::domain::{PostKind, PostStatus};
 use crate::error::Error;
+use crate::graphql::context::{category_loader, tags_loader};
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::ids::to_id;
-use crate::graphql::loaders::{CategoryLoader, TagsLoader};
 
 /// A question with its answer, or an article.
 pub struct Post(pub post::Model);
@@ -63,7 +62,7 @@ impl Post {
 
     /// Tags in the order staff gave them.
     async fn tags(&self, ctx: &Context<'_>) -> Result<Vec<Tag>> {
-        let loader = ctx.data_unchecked::<DataLoader<TagsLoader>>();
+        let loader = tags_loader(ctx)?;
         let tags = loader.load_one(self.0.id).await?.unwrap_or_default();
         Ok(tags.into_iter().map(Tag::from).collect())
     }
@@ -72,7 +71,7 @@ impl Post {
         let Some(id) = self.0.category_id else {
             return Ok(None);
         };
-        let loader = ctx.data_unchecked::<DataLoader<CategoryLoader>>();
+        let loader = category_loader(ctx)?;
         Ok(loader.load_one(id).await?.map(Category::from))
     }
 

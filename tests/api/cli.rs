@@ -1,0 +1,297 @@
+//! The `kbql` binary: import, tokens, migrate, and serving the demo.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+on_both_backends!(
+    importing_a_blog_page_yields_its_posts_and_tags,
+    reimporting_adds_nothing,
+    a_malformed_file_names_its_line_and_imports_nothing,
+    a_cli_token_works_against_the_server,
+);
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/blog_page.txt");
+
+/// Runs `kbql` against the test app's own database.
+fn kbql(app: &TestApp, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kbql"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(app.data_dir.path())
+        .arg("--database-url")
+        .arg(&app.database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run kbql")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+async fn importing_a_blog_page_yields_its_posts_and_tags(app: TestApp) {
+    let out = kbql(&app, &["import", FIXTURE]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("6 created, 0 updated, 0 unchanged"),
+        "{}",
+        stdout(&out)
+    );
+
+    let res = app
+        .gql(
+            "{ all: posts(first: 100) { totalCount nodes { kind title question answer category { name } } }
+               hairLoss: posts(tag: \"hair loss\") { totalCount }
+               scarring: posts(tag: \"scarring\") { totalCount }
+               traction: posts(tag: \"Traction Alopecia\") { totalCount }
+               smp: posts(tag: \"SMP\") { totalCount } }",
+            json!({}),
+        )
+        .await;
+    let data = &res["data"];
+    assert_eq!(data["all"]["totalCount"], 6, "{res}");
+    assert_eq!(data["hairLoss"]["totalCount"], 4);
+    assert_eq!(data["scarring"]["totalCount"], 2);
+    assert_eq!(data["traction"]["totalCount"], 1);
+    assert_eq!(data["smp"]["totalCount"], 6);
+    let nodes = data["all"]["nodes"].as_array().unwrap();
+    let articles: Vec<&Value> = nodes.iter().filter(|n| n["kind"] == "ARTICLE").collect();
+    assert_eq!(articles.len(), 1);
+    assert!(articles[0]["question"].is_null());
+    for n in nodes {
+        assert_eq!(n["category"]["name"], "Pigments");
+        let text = format!("{}{}{}", n["title"], n["question"], n["answer"]);
+        for chrome in [
+            "Block Quote",
+            "Tags:",
+            "Valid CSS",
+            "Page 3 of",
+            "As Seen on",
+        ] {
+            assert!(!text.contains(chrome), "{chrome} leaked into {n}");
+        }
+    }
+    // The touch-up answer survives with its fee.
+    assert!(
+        nodes
+            .iter()
+            .any(|n| n["answer"].as_str().unwrap_or("").contains("$250")),
+        "{res}"
+    );
+}
+
+async fn reimporting_adds_nothing(app: TestApp) {
+    assert!(kbql(&app, &["import", FIXTURE]).status.success());
+    let head = app.store.outbox_head().await.unwrap();
+    let again = kbql(&app, &["import", FIXTURE]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(
+        stdout(&again).contains("0 created, 0 updated, 6 unchanged"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(
+        app.store.outbox_head().await.unwrap(),
+        head,
+        "unchanged posts are not re-indexed"
+    );
+    let res = app.gql("{ posts { totalCount } }", json!({})).await;
+    assert_eq!(res["data"]["posts"]["totalCount"], 6);
+
+    // A changed answer in the file updates the post in place.
+    let dir = tempfile::tempdir().unwrap();
+    let edited = dir.path().join("page.txt");
+    let text = std::fs::read_to_string(FIXTURE)
+        .unwrap()
+        .replace("$250", "$275");
+    std::fs::write(&edited, text).unwrap();
+    let out = kbql(&app, &["import", edited.to_str().unwrap()]);
+    assert!(
+        stdout(&out).contains("0 created, 1 updated, 5 unchanged"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+async fn a_malformed_file_names_its_line_and_imports_nothing(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("posts.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"question\":\"Is this fine?\",\"answer\":\"Yes.\"}\n{\"question\":\"Broken\",\"answer\":\n",
+    )
+    .unwrap();
+    let txt = dir.path().join("page.txt");
+    let page = std::fs::read_to_string(FIXTURE).unwrap();
+    // Cut the last post's closing "Tags:" line off.
+    let cut = page.rfind("Tags:").unwrap();
+    std::fs::write(&txt, &page[..cut]).unwrap();
+    let unknown = dir.path().join("posts.csv");
+    std::fs::write(&unknown, "a,b\n").unwrap();
+
+    for (file, expect) in [
+        (&jsonl, "line 2"),
+        (&txt, "line "),
+        (&unknown, "unsupported file type"),
+    ] {
+        let out = kbql(&app, &["import", file.to_str().unwrap()]);
+        assert!(!out.status.success());
+        assert!(
+            stderr(&out).contains(expect),
+            "{}: {}",
+            file.display(),
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains("nothing from this file was imported"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let res = app.gql("{ posts { totalCount } }", json!({})).await;
+    assert_eq!(res["data"]["posts"]["totalCount"], 0, "{res}");
+}
+
+async fn a_cli_token_works_against_the_server(app: TestApp) {
+    let out = kbql(
+        &app,
+        &[
+            "token",
+            "create",
+            "--name",
+            "Dr. Lina Moreau",
+            "--role",
+            "staff",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let token = stdout(&out).lines().last().unwrap().trim().to_owned();
+    assert!(
+        token.starts_with("kbql_") && token.len() >= 5 + 32,
+        "{token}"
+    );
+
+    let id = app.ask("Who answers me?").await;
+    let answered = app.answer(&token, &id, "Dr. Moreau does.").await;
+    assert_eq!(
+        answered["post"]["answeredBy"], "Dr. Lina Moreau",
+        "{answered}"
+    );
+
+    let list = kbql(&app, &["token", "list"]);
+    let listing = stdout(&list);
+    assert!(
+        listing.contains("Dr. Lina Moreau") && listing.contains("staff"),
+        "{listing}"
+    );
+    assert!(!listing.contains(&token), "secrets are never listed");
+
+    let token_id = app.store.list_tokens().await.unwrap()[0].id.to_string();
+    assert!(kbql(&app, &["token", "revoke", &token_id]).status.success());
+    let res = app
+        .gql_as(&token, "{ pendingQuestions { totalCount } }", json!({}))
+        .await;
+    assert_eq!(res["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+
+    let bad_role = kbql(&app, &["token", "create", "--name", "x", "--role", "owner"]);
+    assert!(!bad_role.status.success());
+}
+
+#[test]
+fn help_names_every_operation() {
+    let out = Command::new(env!("CARGO_BIN_EXE_kbql"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = stdout(&out);
+    for sub in ["serve", "import", "migrate", "schema", "token"] {
+        assert!(help.contains(sub), "{sub} missing from --help:\n{help}");
+    }
+}
+
+#[test]
+fn migrate_creates_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kbql"))
+        .args(["migrate", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(Path::new(&dir.path().join("kbql.db")).exists());
+}
+
+/// The README's first command: the demo server, browsed like a frontend.
+#[tokio::test]
+async fn the_demo_server_lists_posts_by_tag_page_by_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kbql"))
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path())
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let address = loop {
+        let line = lines.next().expect("server printed its address").unwrap();
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.trim().to_owned();
+        }
+    };
+    let client = reqwest::Client::new();
+    let query = "query($after: String) { posts(tag: \"hair loss\", first: 4, after: $after) {
+        totalCount nodes { slug tags { slug } } pageInfo { hasNextPage endCursor } } }";
+    let mut after = Value::Null;
+    let mut seen = Vec::new();
+    let mut total;
+    loop {
+        let res: Value = client
+            .post(&address)
+            .json(&json!({"query": query, "variables": {"after": after}}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let posts = &res["data"]["posts"];
+        total = posts["totalCount"].as_u64().unwrap();
+        for n in posts["nodes"].as_array().unwrap() {
+            assert!(
+                n["tags"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&json!({"slug": "hair-loss"})),
+                "{n}"
+            );
+            seen.push(n["slug"].as_str().unwrap().to_owned());
+        }
+        if posts["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = posts["pageInfo"]["endCursor"].clone();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        total >= 8,
+        "the demo has a tag worth paging through: {total}"
+    );
+    assert_eq!(seen.len() as u64, total);
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len() as u64, total, "no post shows twice");
+}

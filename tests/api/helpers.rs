@@ -1,0 +1,287 @@
+//! `TestApp`: a real kbql server on port 0 with a fresh database (SQLite in
+//! a temp dir, or a PostgreSQL database of its own) and a GraphQL client.
+
+use std::sync::Once;
+
+use kbql::domain::Role;
+use kbql::server::Server;
+use kbql::store::Store;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+/// The variable that points the suite at a PostgreSQL server: a URL whose
+/// user may create databases, e.g. postgres://postgres@127.0.0.1:5432/test.
+pub const POSTGRES_VAR: &str = "KBQL_TEST_POSTGRES_URL";
+
+pub struct TestApp {
+    pub address: String,
+    pub store: Store,
+    pub client: reqwest::Client,
+    pub data_dir: tempfile::TempDir,
+    pub database_url: String,
+    stop: Option<oneshot::Sender<()>>,
+    postgres: Option<PostgresDb>,
+}
+
+/// Runs each named test function against SQLite and, when configured,
+/// PostgreSQL: `mod name { sqlite, postgres }`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($test:ident),* $(,)?) => {$(
+        mod $test {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$test($crate::helpers::TestApp::spawn_sqlite().await).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::helpers::TestApp::spawn_postgres().await {
+                    super::$test(app).await
+                }
+            }
+        }
+    )*};
+}
+
+impl TestApp {
+    pub async fn spawn_sqlite() -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            data_dir.path().join("kbql.db").display()
+        );
+        Self::spawn_with(data_dir, url, None).await
+    }
+
+    /// `None` (after saying so once, visibly) when no PostgreSQL is configured.
+    pub async fn spawn_postgres() -> Option<TestApp> {
+        let Ok(admin_url) = std::env::var(POSTGRES_VAR) else {
+            static SAID: Once = Once::new();
+            SAID.call_once(|| {
+                // Written past the test harness's capture so it is seen.
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "note: PostgreSQL test cases are skipped: set {POSTGRES_VAR} to run them"
+                );
+            });
+            return None;
+        };
+        let db = PostgresDb::create(&admin_url).await;
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let url = db.url.clone();
+        Some(Self::spawn_with(data_dir, url, Some(db)).await)
+    }
+
+    async fn spawn_with(
+        data_dir: tempfile::TempDir,
+        database_url: String,
+        postgres: Option<PostgresDb>,
+    ) -> TestApp {
+        let store = Store::connect(&database_url).await.expect("connect");
+        store.migrate().await.expect("migrate");
+        let server = Server::bind("127.0.0.1:0".parse().unwrap(), store.clone())
+            .await
+            .expect("bind");
+        let address = format!("http://{}", server.local_addr());
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(server.run_until(async {
+            let _ = stopped.await;
+        }));
+        TestApp {
+            address,
+            store,
+            client: reqwest::Client::new(),
+            data_dir,
+            database_url,
+            stop: Some(stop),
+            postgres,
+        }
+    }
+
+    /// POSTs a GraphQL operation anonymously; returns the whole response.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        self.gql_with(None, query, variables).await
+    }
+
+    /// POSTs a GraphQL operation with a bearer token.
+    pub async fn gql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.gql_with(Some(token), query, variables).await
+    }
+
+    pub async fn gql_with(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut req = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        let res = req.send().await.expect("request");
+        res.json().await.expect("JSON response")
+    }
+
+    /// A fresh token with the given role.
+    pub async fn token(&self, role: Role) -> String {
+        let name = match role {
+            Role::Staff => "Dr. Test Staff",
+            Role::Admin => "Dr. Test Admin",
+        };
+        kbql::auth::create_token(&self.store, name, role)
+            .await
+            .expect("token")
+            .1
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{}", self.address, path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// The server's count of SQL statements run so far.
+    pub async fn sql_statements(&self) -> u64 {
+        let body = self.get("/metrics").await.text().await.unwrap();
+        body.lines()
+            .find_map(|l| l.strip_prefix("kbql_sql_statements_total "))
+            .and_then(|n| n.trim().parse().ok())
+            .expect("metric present")
+    }
+
+    /// Imports JSON Lines text through the same code path as `kbql import`.
+    pub async fn import_jsonl(&self, text: &str) {
+        let posts =
+            kbql::import::parse(kbql::import::Format::JsonLines, text).expect("valid fixture");
+        self.store
+            .import_posts(&posts, &|_| {})
+            .await
+            .expect("import");
+    }
+
+    /// Asks a question anonymously and returns its id.
+    pub async fn ask(&self, question: &str) -> String {
+        let res = self
+            .gql(
+                "mutation($q: String!) { askQuestion(input: {question: $q}) { question { id } userErrors { message } } }",
+                json!({ "q": question }),
+            )
+            .await;
+        assert_eq!(res["data"]["askQuestion"]["userErrors"], json!([]), "{res}");
+        res["data"]["askQuestion"]["question"]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
+    /// Answers (and publishes) a question as staff.
+    pub async fn answer(&self, token: &str, id: &str, answer: &str) -> Value {
+        let res = self
+            .gql_as(
+                token,
+                "mutation($id: ID!, $a: String!) { answerQuestion(input: {id: $id, answer: $a}) {
+                    post { id status answer answeredBy publishedAt } userErrors { field code message } } }",
+                json!({ "id": id, "a": answer }),
+            )
+            .await;
+        res["data"]["answerQuestion"].clone()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(db) = self.postgres.take() {
+            db.drop_blocking();
+        }
+    }
+}
+
+/// A throw-away PostgreSQL database, dropped with its `TestApp`.
+struct PostgresDb {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl PostgresDb {
+    async fn create(admin_url: &str) -> PostgresDb {
+        use rand::Rng;
+        use sea_orm::ConnectionTrait;
+        let name = format!("kbql_test_{:016x}", rand::rng().random::<u64>());
+        let admin = sea_orm::Database::connect(admin_url)
+            .await
+            .expect("connect to PostgreSQL");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create database");
+        let _ = admin.close().await;
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(admin_url);
+        PostgresDb {
+            admin_url: admin_url.to_owned(),
+            url: format!("{base}/{name}"),
+            name,
+        }
+    }
+
+    /// Drop runs outside any async context, so it gets a runtime of its own.
+    fn drop_blocking(self) {
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                use sea_orm::ConnectionTrait;
+                if let Ok(admin) = sea_orm::Database::connect(&self.admin_url).await {
+                    let _ = admin
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                            self.name
+                        ))
+                        .await;
+                    let _ = admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// The `extensions.code` of the first error of a response.
+pub fn error_code(res: &Value) -> &str {
+    res["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {res}"))
+}
+
+/// `count` published questions as JSON Lines, tagged and categorised,
+/// published a day apart so the listing order is known: post 1 is oldest.
+pub fn numbered_posts(count: usize, tag: &str, category: &str) -> String {
+    (1..=count)
+        .map(|i| {
+            json!({
+                "kind": "question",
+                "slug": format!("question-{i}"),
+                "title": format!("Question number {i}"),
+                "question": format!("Reader question {i} about pigment?"),
+                "answer": format!("Staff answer {i}."),
+                "tags": [tag, "smp"],
+                "category": category,
+                "published_at": chrono::DateTime::from_timestamp(1_700_000_000 + 3600 * i as i64, 0)
+                    .expect("valid time")
+                    .to_rfc3339(),
+            })
+            .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
