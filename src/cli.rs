@@ -2,14 +2,15 @@
 //! knowledge base goes through GraphQL.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::{ServeConfig, StorageConfig};
 use crate::domain::Role;
-use crate::server::Server;
+use crate::search::{Mode, Search, eval};
+use crate::server::{Server, Services};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -37,6 +38,31 @@ pub enum Command {
     },
     /// Apply pending database migrations.
     Migrate,
+    /// Rebuild the search index from the database (stop `kbql serve` first:
+    /// it holds the index).
+    Reindex,
+    /// Measure search relevance on a judged query set (MRR@10, P@1,
+    /// recall@3), beside a plain BM25 baseline. Runs on a temporary copy
+    /// of the corpus; your data directory is not touched.
+    Eval {
+        /// JSON Lines of {"query", "relevant": [slugs], "kind"}.
+        queries: PathBuf,
+        /// Posts to search (.jsonl or .txt); the built-in demo posts if none.
+        #[arg(long)]
+        corpus: Vec<PathBuf>,
+        /// Also list the queries whose best answer is not ranked first.
+        #[arg(long)]
+        misses: bool,
+    },
+    /// Write a synthetic corpus of N posts as JSON Lines to stdout, for
+    /// benchmarks.
+    Gen {
+        #[arg(long)]
+        posts: usize,
+        /// The same seed gives the same corpus.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Print the GraphQL schema (SDL).
     Schema,
     /// Manage staff API tokens.
@@ -87,6 +113,18 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Serve(serve) => run_serve(&cli.storage, serve).await,
         Command::Import { files } => run_import(&cli.storage, &files).await,
         Command::Token(cmd) => run_token(&cli.storage, cmd).await,
+        Command::Reindex => run_reindex(&cli.storage).await,
+        Command::Eval {
+            queries,
+            corpus,
+            misses,
+        } => run_eval(&queries, &corpus, misses).await,
+        Command::Gen { posts, seed } => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            crate::import::generate::generate(posts, seed, &mut out)?;
+            out.flush()?;
+            Ok(())
+        }
     }
 }
 
@@ -106,9 +144,12 @@ async fn run_serve(storage: &StorageConfig, serve: ServeConfig) -> CliResult {
     {
         tracing::info!(posts = summary.created, "loaded demo posts");
     }
-    let server = Server::bind(serve.bind, store).await?;
+    let services = Services::start(&store, &storage.data_dir).await?;
+    let server = Server::bind(serve.bind, store, services.search.clone()).await?;
     tracing::info!("kbql listening on http://{}/graphql", server.local_addr());
-    server.run().await?;
+    let served = server.run().await;
+    services.stop().await;
+    served?;
     Ok(())
 }
 
@@ -198,5 +239,111 @@ async fn run_token(storage: &StorageConfig, cmd: TokenCommand) -> CliResult {
             write_stdout(&format!("revoked token {id}"))?;
         }
     }
+    Ok(())
+}
+
+async fn run_reindex(storage: &StorageConfig) -> CliResult {
+    let store = storage.open_store().await?;
+    let opened = Search::open(&storage.data_dir, store).await?;
+    let mut indexer = opened.indexer;
+    let bar = progress_bar();
+    indexer
+        .rebuild(&|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await?;
+    indexer.catch_up().await?;
+    bar.finish_and_clear();
+    write_stdout(&format!(
+        "search index rebuilt up to outbox sequence {}",
+        indexer.applied()
+    ))?;
+    Ok(())
+}
+
+async fn run_eval(queries: &Path, corpus: &[PathBuf], misses: bool) -> CliResult {
+    let judged = eval::parse_queries(&std::fs::read_to_string(queries)?)?;
+    let dir = tempfile::tempdir()?;
+    let storage = StorageConfig {
+        data_dir: dir.path().to_owned(),
+        database_url: None,
+    };
+    let store = storage.open_store().await?;
+    if corpus.is_empty() {
+        crate::import::demo::load_if_empty(&store).await?;
+    }
+    for file in corpus {
+        crate::import::import_file(&store, file, |_| {}, &|_| {}).await?;
+    }
+    let opened = Search::open(dir.path(), store.clone()).await?;
+    let mut indexer = opened.indexer;
+    Search::catch_up(&mut indexer, &|_, _| {}).await?;
+    let search = opened.search;
+
+    let ours = eval::evaluate(&search, &store, &judged, Mode::Full).await?;
+    let baseline = eval::evaluate(&search, &store, &judged, Mode::Baseline).await?;
+    let corpus_name = if corpus.is_empty() {
+        "the built-in demo posts".to_owned()
+    } else {
+        corpus
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = format!(
+        "{} judged queries from {} over {} ({} posts)\n\n{:<12}{:>5}   {:>7} {:>6} {:>6}   {:>7} {:>6} {:>6}\n",
+        judged.len(),
+        queries.display(),
+        corpus_name,
+        store.count_all_published().await?,
+        "",
+        "",
+        "kbql",
+        "",
+        "",
+        "BM25",
+        "",
+        "",
+    );
+    out.push_str(&format!(
+        "{:<12}{:>5}   {:>7} {:>6} {:>6}   {:>7} {:>6} {:>6}\n",
+        "kind", "n", "MRR@10", "P@1", "R@3", "MRR@10", "P@1", "R@3"
+    ));
+    let row = |name: &str, a: &eval::Metrics, b: &eval::Metrics| {
+        format!(
+            "{:<12}{:>5}   {:>7.3} {:>6.3} {:>6.3}   {:>7.3} {:>6.3} {:>6.3}\n",
+            name,
+            a.queries,
+            a.mrr_at_10,
+            a.precision_at_1,
+            a.recall_at_3,
+            b.mrr_at_10,
+            b.precision_at_1,
+            b.recall_at_3
+        )
+    };
+    for (kind, m) in &ours.by_kind {
+        out.push_str(&row(
+            kind,
+            m,
+            baseline
+                .by_kind
+                .get(kind)
+                .unwrap_or(&eval::Metrics::default()),
+        ));
+    }
+    out.push_str(&row("all", &ours.overall, &baseline.overall));
+    if misses {
+        out.push_str("\nnot first (query -> what came first):\n");
+        for (q, first) in &ours.misses {
+            out.push_str(&format!(
+                "  {q:?} -> {}\n",
+                first.as_deref().unwrap_or("(nothing)")
+            ));
+        }
+    }
+    write_stdout(&out)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! resolve the caller and hand the request to the GraphQL schema.
 
 use std::net::SocketAddr;
+use std::path::Path;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
@@ -11,23 +12,77 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 use crate::auth::{self, Principal};
 use crate::error::{Error, Result};
 use crate::graphql::{KbSchema, RequestContext, build_schema};
+use crate::search::Search;
 use crate::store::Store;
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub search: Search,
     pub schema: KbSchema,
 }
 
 impl AppState {
-    pub fn new(store: Store) -> Self {
-        let schema = build_schema(store.clone());
-        AppState { store, schema }
+    pub fn new(store: Store, search: Search) -> Self {
+        let schema = build_schema(store.clone(), search.clone());
+        AppState {
+            store,
+            search,
+            schema,
+        }
+    }
+}
+
+/// The background work of a running kbql: the indexer following the
+/// outbox, and the refresh of synonyms edited elsewhere.
+pub struct Services {
+    pub search: Search,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Services {
+    /// Opens the search index under `data_dir` and starts following the
+    /// database. The index catches up in the background; `/readyz` (and
+    /// `Search::wait_ready`) say when it has.
+    pub async fn start(store: &Store, data_dir: &Path) -> Result<Services> {
+        let opened = Search::open(data_dir, store.clone()).await?;
+        let (shutdown, stop) = watch::channel(false);
+        let mut indexer = opened.indexer;
+        let ready = opened.ready;
+        let indexing = tokio::spawn(async move {
+            let progress = |done: u64, total: u64| {
+                if done % 10_000 < 1_000 || done == total {
+                    tracing::info!(done, total, "rebuilding the search index");
+                }
+            };
+            if let Err(e) = Search::catch_up(&mut indexer, &progress).await {
+                tracing::error!(error = %e, cause = ?e, "search index could not catch up at start-up");
+            }
+            let _ = ready.send(true);
+            indexer.run(stop).await;
+        });
+        let refresh = tokio::spawn(opened.search.clone().refresh_synonyms(shutdown.subscribe()));
+        Ok(Services {
+            search: opened.search,
+            shutdown,
+            tasks: vec![indexing, refresh],
+        })
+    }
+
+    /// Stops the background work; the indexer commits what it has first.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
     }
 }
 
@@ -35,6 +90,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .with_state(state)
 }
@@ -46,13 +102,13 @@ pub struct Server {
 }
 
 impl Server {
-    pub async fn bind(addr: SocketAddr, store: Store) -> Result<Server> {
+    pub async fn bind(addr: SocketAddr, store: Store, search: Search) -> Result<Server> {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|e| Error::bad_input(format!("cannot listen on {addr}: {e}")))?;
         Ok(Server {
             listener,
-            state: AppState::new(store),
+            state: AppState::new(store, search),
         })
     }
 
@@ -155,13 +211,26 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// 200 once the search index has caught up with the database at start-up.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.search.is_ready() {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "search index catching up")
+    }
+}
+
 /// Counters in the Prometheus text format.
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let body = format!(
         "# HELP kbql_sql_statements_total SQL statements run by this process.\n\
          # TYPE kbql_sql_statements_total counter\n\
-         kbql_sql_statements_total {}\n",
-        state.store.sql_statement_count()
+         kbql_sql_statements_total {}\n\
+         # HELP kbql_index_watermark Last outbox sequence the search index reflects.\n\
+         # TYPE kbql_index_watermark gauge\n\
+         kbql_index_watermark {}\n",
+        state.store.sql_statement_count(),
+        state.search.applied()
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

@@ -6,4 +6,6 @@ pub mod category;
 pub mod outbox;
 pub mod post;
 pub mod post_tag;
+pub mod search_log;
+pub mod synonym_group;
 pub mod tag;

@@ -3,6 +3,7 @@ use async_graphql::{Context, Request};
 
 use super::loaders::{CategoryLoader, PostCountLoader, TagsLoader};
 use crate::auth::Principal;
+use crate::search::Search;
 use crate::store::Store;
 
 /// Everything that belongs to one request: who asks, and loaders whose
@@ -39,6 +40,23 @@ impl RequestContext {
 
 pub(super) fn store<'a>(ctx: &Context<'a>) -> &'a Store {
     ctx.data_unchecked::<Store>()
+}
+
+pub(super) fn search<'a>(ctx: &Context<'a>) -> &'a Search {
+    ctx.data_unchecked::<Search>()
+}
+
+/// How long a staff mutation waits for the search index to reflect its
+/// write before it returns anyway (the index catches up regardless).
+const READ_YOUR_WRITES_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Waits until search reflects every write this process made, so that a
+/// search sent after a mutation returns sees it.
+pub(super) async fn wait_for_index(ctx: &Context<'_>) {
+    let seq = store(ctx).written_seq();
+    if !search(ctx).wait_for(seq, READ_YOUR_WRITES_WAIT).await {
+        tracing::warn!(seq, "search index did not catch up in time");
+    }
 }
 
 /// Per-request data that `attach` always adds; missing, it is a wiring bug,

@@ -8,29 +8,43 @@ mod ids;
 mod loaders;
 mod mutation;
 mod query;
+pub(crate) mod search_connection;
+pub(crate) mod search_query;
 mod types;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 pub use context::RequestContext;
 pub use mutation::MutationRoot;
-pub use query::QueryRoot;
 
+use crate::search::Search;
 use crate::store::Store;
+
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(query::PostQuery, search_query::SearchQuery);
 
 pub type KbSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// The schema with its shared data. Per-request data (the caller, the
 /// loaders) is added by [`RequestContext::attach`].
-pub fn build_schema(store: Store) -> KbSchema {
-    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
-        .data(store)
-        .finish()
+pub fn build_schema(store: Store, search: Search) -> KbSchema {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .data(store)
+    .data(search)
+    .finish()
 }
 
 /// The schema in SDL, as `kbql schema` prints it and `schema.graphql` holds.
 pub fn sdl() -> String {
-    Schema::build(QueryRoot, MutationRoot::default(), EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .finish()
+    .sdl()
 }

@@ -9,10 +9,11 @@ use crate::domain::{Label, PostStatus};
 use crate::error::Error;
 use crate::store::{PostFilter, PostRef};
 
-pub struct QueryRoot;
+#[derive(Default)]
+pub struct PostQuery;
 
 #[Object]
-impl QueryRoot {
+impl PostQuery {
     /// Published posts, newest first. `tag` and `category` take a name or
     /// a slug, ignoring case and spaces vs hyphens ("Hair Loss" =
     /// "hair-loss"). Page with `first`/`after` or `last`/`before`

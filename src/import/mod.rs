@@ -4,6 +4,7 @@
 
 pub mod blog_text;
 pub mod demo;
+pub mod generate;
 mod jsonl;
 
 use std::collections::HashSet;

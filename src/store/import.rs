@@ -57,6 +57,7 @@ impl Store {
         let tag_ids = taxonomy::ensure_tags(&tx, &tags).await?;
 
         let mut summary = ImportSummary::default();
+        let mut seq = 0;
         let mut done = 0u64;
         for chunk in posts.chunks(CHUNK) {
             let slugs: Vec<&str> = chunk.iter().map(|p| p.slug.as_str()).collect();
@@ -123,11 +124,11 @@ impl Store {
                 }
             }
             taxonomy::insert_post_tags(&tx, links).await?;
-            outbox::append(&tx, &changed).await?;
+            seq = seq.max(outbox::append(&tx, &changed).await?);
             done += chunk.len() as u64;
             progress(done);
         }
-        tx.commit().await?;
+        self.commit_write(tx, seq).await?;
         Ok(summary)
     }
 }

@@ -8,6 +8,9 @@ mod outbox;
 mod page;
 mod post_reads;
 mod post_writes;
+mod search_feed;
+mod search_log;
+mod synonyms;
 mod taxonomy;
 mod tokens;
 
@@ -24,6 +27,9 @@ pub use outbox::OutboxEntry;
 pub use page::{Cursor, Page, PageRequest};
 pub use post_reads::{PostFilter, PostRef};
 pub use post_writes::{NewArticle, NewQuestion, PostPatch, WriteResult};
+pub use search_feed::IndexablePost;
+pub use search_log::{QueryCount, SearchLogEntry, SearchStats};
+pub use synonyms::SynonymGroup;
 pub use taxonomy::{LabelCount, LabelKind};
 pub use tokens::TokenRecord;
 
@@ -34,6 +40,9 @@ use crate::error::Result;
 pub struct Store {
     db: DatabaseConnection,
     sql_statements: Arc<AtomicU64>,
+    /// The newest outbox sequence this process has committed; the search
+    /// indexer wakes on it, and writers wait for the index to reach it.
+    written: Arc<tokio::sync::watch::Sender<i64>>,
 }
 
 impl Store {
@@ -42,7 +51,12 @@ impl Store {
     pub async fn connect(url: &str) -> Result<Store> {
         let sql_statements = Arc::new(AtomicU64::new(0));
         let db = connect::open(url, sql_statements.clone()).await?;
-        Ok(Store { db, sql_statements })
+        let (written, _) = tokio::sync::watch::channel(0);
+        Ok(Store {
+            db,
+            sql_statements,
+            written: Arc::new(written),
+        })
     }
 
     /// Brings the schema up to date; safe to call on every start.
@@ -61,6 +75,30 @@ impl Store {
     /// How many SQL statements this handle has run since it was opened.
     pub fn sql_statement_count(&self) -> u64 {
         self.sql_statements.load(Ordering::Relaxed)
+    }
+
+    /// The newest outbox sequence committed by this process.
+    pub fn written_seq(&self) -> i64 {
+        *self.written.borrow()
+    }
+
+    /// Wakes whenever this process commits a write.
+    pub fn subscribe_written(&self) -> tokio::sync::watch::Receiver<i64> {
+        self.written.subscribe()
+    }
+
+    /// Commits a write transaction whose outbox rows end at `seq`, then
+    /// announces `seq` in-process.
+    pub(crate) async fn commit_write(&self, tx: DatabaseTransaction, seq: i64) -> Result<()> {
+        tx.commit().await?;
+        self.written.send_if_modified(|current| {
+            let newer = seq > *current;
+            if newer {
+                *current = seq;
+            }
+            newer
+        });
+        Ok(())
     }
 
     pub fn backend(&self) -> DbBackend {

@@ -13,8 +13,13 @@ pub struct OutboxEntry {
     pub post_id: i64,
 }
 
-/// Records that these posts changed. Called inside the write transaction.
-pub(super) async fn append(db: &impl ConnectionTrait, post_ids: &[i64]) -> Result<()> {
+/// Records that these posts changed. Called inside the serialised write
+/// transaction, so the newest sequence afterwards is ours; it is returned
+/// (0 when nothing was appended) for `Store::commit_write`.
+pub(super) async fn append(db: &impl ConnectionTrait, post_ids: &[i64]) -> Result<i64> {
+    if post_ids.is_empty() {
+        return Ok(0);
+    }
     let created_at = super::now();
     for chunk in post_ids.chunks(500) {
         let rows = chunk.iter().map(|&post_id| outbox::ActiveModel {
@@ -26,7 +31,18 @@ pub(super) async fn append(db: &impl ConnectionTrait, post_ids: &[i64]) -> Resul
             .exec_without_returning(db)
             .await?;
     }
-    Ok(())
+    head(db).await
+}
+
+async fn head(db: &impl ConnectionTrait) -> Result<i64> {
+    let head: Option<i64> = outbox::Entity::find()
+        .select_only()
+        .column_as(outbox::Column::Seq.max(), "head")
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    Ok(head.unwrap_or(0))
 }
 
 impl Store {
@@ -49,13 +65,6 @@ impl Store {
 
     /// The newest sequence number, 0 when the outbox is empty.
     pub async fn outbox_head(&self) -> Result<i64> {
-        let head: Option<i64> = outbox::Entity::find()
-            .select_only()
-            .column_as(outbox::Column::Seq.max(), "head")
-            .into_tuple()
-            .one(&self.db)
-            .await?
-            .flatten();
-        Ok(head.unwrap_or(0))
+        head(&self.db).await
     }
 }

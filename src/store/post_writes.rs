@@ -79,8 +79,8 @@ impl Store {
         }
         .insert(&tx)
         .await?;
-        outbox::append(&tx, &[model.id]).await?;
-        tx.commit().await?;
+        let seq = outbox::append(&tx, &[model.id]).await?;
+        self.commit_write(tx, seq).await?;
         Ok(model)
     }
 
@@ -115,8 +115,8 @@ impl Store {
         }
         model.updated_at = Set(at);
         let saved = model.update(&tx).await?;
-        outbox::append(&tx, &[id]).await?;
-        tx.commit().await?;
+        let seq = outbox::append(&tx, &[id]).await?;
+        self.commit_write(tx, seq).await?;
         Ok(Ok(saved))
     }
 
@@ -163,8 +163,8 @@ impl Store {
             .filter_map(|l| tags.get(l.key()).copied())
             .collect();
         taxonomy::replace_post_tags(&tx, model.id, &dedup(tag_ids)).await?;
-        outbox::append(&tx, &[model.id]).await?;
-        tx.commit().await?;
+        let seq = outbox::append(&tx, &[model.id]).await?;
+        self.commit_write(tx, seq).await?;
         Ok(Ok(model))
     }
 
@@ -208,8 +208,8 @@ impl Store {
         }
         model.updated_at = Set(now());
         let saved = model.update(&tx).await?;
-        outbox::append(&tx, &[id]).await?;
-        tx.commit().await?;
+        let seq = outbox::append(&tx, &[id]).await?;
+        self.commit_write(tx, seq).await?;
         Ok(Ok(saved))
     }
 
@@ -241,8 +241,8 @@ impl Store {
         model.published_at = Set(published_at);
         model.updated_at = Set(at);
         let saved = model.update(&tx).await?;
-        outbox::append(&tx, &[id]).await?;
-        tx.commit().await?;
+        let seq = outbox::append(&tx, &[id]).await?;
+        self.commit_write(tx, seq).await?;
         Ok(Ok(saved))
     }
 
@@ -253,8 +253,8 @@ impl Store {
         if deleted.rows_affected == 0 {
             return Ok(Err(not_found()));
         }
-        outbox::append(&tx, &[id]).await?;
-        tx.commit().await?;
+        let seq = outbox::append(&tx, &[id]).await?;
+        self.commit_write(tx, seq).await?;
         Ok(Ok(id))
     }
 
@@ -273,8 +273,8 @@ impl Store {
         let mut model: post::ActiveModel = current.into();
         model.updated_at = Set(now());
         let saved = model.update(&tx).await?;
-        outbox::append(&tx, &[id]).await?;
-        tx.commit().await?;
+        let seq = outbox::append(&tx, &[id]).await?;
+        self.commit_write(tx, seq).await?;
         Ok(Ok(saved))
     }
 }

@@ -291,3 +291,21 @@ pub(super) async fn insert_post_tags(
     }
     Ok(())
 }
+
+impl Store {
+    /// Display names of tags by slug, in one statement.
+    pub async fn tag_names(&self, slugs: &[String]) -> Result<HashMap<String, String>> {
+        if slugs.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<(String, String)> = tag::Entity::find()
+            .select_only()
+            .column(tag::Column::Slug)
+            .column(tag::Column::Name)
+            .filter(tag::Column::Slug.is_in(slugs.iter().cloned()))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().collect())
+    }
+}

@@ -4,7 +4,8 @@
 use std::sync::Once;
 
 use kbql::domain::Role;
-use kbql::server::Server;
+use kbql::search::Search;
+use kbql::server::{Server, Services};
 use kbql::store::Store;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -16,10 +17,13 @@ pub const POSTGRES_VAR: &str = "KBQL_TEST_POSTGRES_URL";
 pub struct TestApp {
     pub address: String,
     pub store: Store,
+    pub search: Search,
     pub client: reqwest::Client,
     pub data_dir: tempfile::TempDir,
     pub database_url: String,
     stop: Option<oneshot::Sender<()>>,
+    /// Kept so the indexer belongs to this app; it stops with the runtime.
+    _services: Services,
     postgres: Option<PostgresDb>,
 }
 
@@ -81,9 +85,21 @@ impl TestApp {
     ) -> TestApp {
         let store = Store::connect(&database_url).await.expect("connect");
         store.migrate().await.expect("migrate");
-        let server = Server::bind("127.0.0.1:0".parse().unwrap(), store.clone())
+        let services = Services::start(&store, data_dir.path())
             .await
-            .expect("bind");
+            .expect("search starts");
+        let search = services.search.clone();
+        assert!(
+            search.wait_ready(std::time::Duration::from_secs(30)).await,
+            "index ready"
+        );
+        let server = Server::bind(
+            "127.0.0.1:0".parse().unwrap(),
+            store.clone(),
+            search.clone(),
+        )
+        .await
+        .expect("bind");
         let address = format!("http://{}", server.local_addr());
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(server.run_until(async {
@@ -92,10 +108,12 @@ impl TestApp {
         TestApp {
             address,
             store,
+            search,
             client: reqwest::Client::new(),
             data_dir,
             database_url,
             stop: Some(stop),
+            _services: services,
             postgres,
         }
     }
@@ -159,7 +177,19 @@ impl TestApp {
             .import_posts(&posts, &|_| {})
             .await
             .expect("import");
+        self.indexed().await;
     }
+
+    /// Waits until search reflects every write this process made.
+    pub async fn indexed(&self) {
+        let seq = self.store.written_seq();
+        let caught_up = self
+            .search
+            .wait_for(seq, std::time::Duration::from_secs(10))
+            .await;
+        assert!(caught_up, "index caught up to {seq}");
+    }
+
 
     /// Asks a question anonymously and returns its id.
     pub async fn ask(&self, question: &str) -> String {
@@ -284,4 +314,102 @@ pub fn numbered_posts(count: usize, tag: &str, category: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A `kbql serve` child process, for tests of restarts and crashes.
+pub struct ServeProcess {
+    child: std::process::Child,
+    pub address: String,
+}
+
+impl ServeProcess {
+    pub fn start(data_dir: &std::path::Path, database_url: &str) -> ServeProcess {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kbql"))
+            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+            .arg(data_dir)
+            .arg("--database-url")
+            .arg(database_url)
+            .env("RUST_LOG", "info")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start kbql serve");
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = std::io::BufReader::new(stderr).lines();
+        let address = loop {
+            let line = lines
+                .next()
+                .expect("kbql serve printed its address")
+                .unwrap();
+            if let Some(rest) = line.split("listening on ").nth(1) {
+                break rest.trim().trim_end_matches("/graphql").to_owned();
+            }
+        };
+        // Keep draining so the child never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        ServeProcess { child, address }
+    }
+
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        reqwest::Client::new()
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("JSON")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        reqwest::get(format!("{}{}", self.address, path))
+            .await
+            .expect("request")
+    }
+
+    /// Waits until `/readyz` says the index has caught up.
+    pub async fn ready(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while self.get("/readyz").await.status() != 200 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "server never became ready"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    /// SIGTERM, then wait: a graceful shutdown.
+    pub fn stop(mut self) {
+        let _ = std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `kbql` with the given arguments against a data dir and database.
+pub fn kbql_cli(
+    data_dir: &std::path::Path,
+    database_url: &str,
+    args: &[&str],
+) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_kbql"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--database-url")
+        .arg(database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run kbql")
 }

@@ -8,4 +8,6 @@ mod cli;
 mod listing;
 mod questions;
 mod schema;
+mod search;
+mod search_index;
 mod staff;

@@ -3,6 +3,7 @@ use async_graphql::{Context, InputObject, Object, Result};
 use super::input::Problems;
 use crate::domain::{DisplayName, Email, QuestionText, Title};
 use crate::graphql::context::store;
+use crate::graphql::search_query::similar_questions;
 use crate::graphql::types::{AskQuestionPayload, Post, UserError};
 use crate::store::NewQuestion;
 
@@ -38,6 +39,9 @@ impl AskQuestionInput {
     }
 }
 
+/// Answered questions shown to an asker who may find their answer there.
+const SIMILAR_ON_ASK: usize = 3;
+
 #[derive(Default)]
 pub struct AskMutation;
 
@@ -55,14 +59,18 @@ impl AskMutation {
             Err(errors) => {
                 return Ok(AskQuestionPayload {
                     question: None,
+                    similar_questions: vec![],
                     user_errors: errors.into_iter().map(UserError::from).collect(),
                 });
             }
         };
+        let text = new.question.as_str().to_owned();
         let stored = store(ctx).ask_question(new).await?;
         tracing::info!(post_id = stored.id, "question asked");
+        let similar = similar_questions(ctx, &text, SIMILAR_ON_ASK).await?;
         Ok(AskQuestionPayload {
             question: Some(Post(stored)),
+            similar_questions: similar,
             user_errors: vec![],
         })
     }

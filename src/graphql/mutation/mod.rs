@@ -1,8 +1,13 @@
 mod ask;
 mod input;
 mod staff;
+mod synonyms;
 
 use async_graphql::MergedObject;
 
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(ask::AskMutation, staff::StaffMutation);
+pub struct MutationRoot(
+    ask::AskMutation,
+    staff::StaffMutation,
+    synonyms::SynonymMutation,
+);

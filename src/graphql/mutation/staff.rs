@@ -5,7 +5,7 @@ use crate::domain::{
     AnswerText, DisplayName, FieldError, FieldErrorCode, Label, Limits, PostStatus, QuestionText,
     Slug, Title,
 };
-use crate::graphql::context::{principal, store_for_write};
+use crate::graphql::context::{principal, store_for_write, wait_for_index};
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::ids::{field_id, to_id};
 use crate::graphql::types::{DeletePostPayload, PostPayload, UserError};
@@ -94,7 +94,11 @@ fn staff_name(ctx: &Context<'_>) -> Option<DisplayName> {
         .and_then(|n| DisplayName::parse("answeredBy", n).ok())
 }
 
-fn payload(result: WriteResult<entity::post::Model>) -> PostPayload {
+/// The payload of a write, returned once search reflects it.
+async fn payload(ctx: &Context<'_>, result: WriteResult<entity::post::Model>) -> PostPayload {
+    if result.is_ok() {
+        wait_for_index(ctx).await;
+    }
     PostPayload::from_result(result.map_err(|e| vec![e]))
 }
 
@@ -124,11 +128,10 @@ impl StaffMutation {
             return Ok(refused(p.into_errors()));
         };
         let by = by.or_else(|| staff_name(ctx));
-        Ok(payload(
-            store_for_write(ctx)
-                .answer_question(id, answer, by, input.publish)
-                .await?,
-        ))
+        let result = store_for_write(ctx)
+            .answer_question(id, answer, by, input.publish)
+            .await?;
+        Ok(payload(ctx, result).await)
     }
 
     /// Staff: writes an article (a video, a press mention, a notice).
@@ -159,7 +162,8 @@ impl StaffMutation {
             author: author.or_else(|| staff_name(ctx)),
             publish: input.publish,
         };
-        Ok(payload(store_for_write(ctx).create_article(article).await?))
+        let result = store_for_write(ctx).create_article(article).await?;
+        Ok(payload(ctx, result).await)
     }
 
     /// Staff: edits a post. The slug changes only when given.
@@ -187,7 +191,8 @@ impl StaffMutation {
         let (Some(id), true) = (id, p.is_empty()) else {
             return Ok(refused(p.into_errors()));
         };
-        Ok(payload(store_for_write(ctx).update_post(id, patch).await?))
+        let result = store_for_write(ctx).update_post(id, patch).await?;
+        Ok(payload(ctx, result).await)
     }
 
     /// Staff: makes a post public. A question must be answered first.
@@ -214,7 +219,11 @@ impl StaffMutation {
                 });
             }
         };
-        Ok(match store_for_write(ctx).delete_post(id).await? {
+        let result = store_for_write(ctx).delete_post(id).await?;
+        if result.is_ok() {
+            wait_for_index(ctx).await;
+        }
+        Ok(match result {
             Ok(id) => DeletePostPayload {
                 deleted_post_id: Some(to_id(id)),
                 user_errors: vec![],
@@ -239,7 +248,8 @@ impl StaffMutation {
         let (Some(id), true) = (id, p.is_empty()) else {
             return Ok(refused(p.into_errors()));
         };
-        Ok(payload(store_for_write(ctx).set_tags(id, tags).await?))
+        let result = store_for_write(ctx).set_tags(id, tags).await?;
+        Ok(payload(ctx, result).await)
     }
 }
 
@@ -254,6 +264,7 @@ impl StaffMutation {
             Ok(id) => id,
             Err(e) => return Ok(refused(vec![e])),
         };
-        Ok(payload(store_for_write(ctx).set_status(id, status).await?))
+        let result = store_for_write(ctx).set_status(id, status).await?;
+        Ok(payload(ctx, result).await)
     }
 }

@@ -2,8 +2,10 @@ mod enums;
 mod label;
 mod payloads;
 mod post;
+mod search;
 
 pub use enums::{GqlPostKind, GqlPostStatus, GqlUserErrorCode};
 pub use label::{Category, Tag};
 pub use payloads::{AskQuestionPayload, DeletePostPayload, PostPayload, UserError};
 pub use post::Post;
+pub use search::{Answer, QueryStat, SearchFacets, SearchHit, SearchStats, SynonymGroup, TagFacet};

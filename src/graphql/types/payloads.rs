@@ -1,6 +1,6 @@
 use async_graphql::{ID, SimpleObject};
 
-use super::{GqlUserErrorCode, Post};
+use super::{GqlUserErrorCode, Post, SearchHit};
 use crate::domain::FieldError;
 
 /// A problem with the input that the user can fix. Nothing was written.
@@ -31,6 +31,9 @@ pub fn user_errors(errors: Vec<FieldError>) -> Vec<UserError> {
 pub struct AskQuestionPayload {
     /// The stored question (status PENDING); null when input was refused.
     pub question: Option<Post>,
+    /// Published questions like this one, best first (at most 3): the
+    /// asker's answer may already be there.
+    pub similar_questions: Vec<SearchHit>,
     pub user_errors: Vec<UserError>,
 }
 

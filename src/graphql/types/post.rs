@@ -5,9 +5,11 @@ use entity::post;
 use super::{Category, GqlPostKind, GqlPostStatus, Tag};
 use crate::domain::{PostKind, PostStatus};
 use crate::error::Error;
-use crate::graphql::context::{category_loader, tags_loader};
+use crate::graphql::context::{category_loader, search, store, tags_loader};
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::ids::to_id;
+use crate::graphql::search_connection::posts_of;
+use crate::search::related;
 
 /// A question with its answer, or an article.
 pub struct Post(pub post::Model);
@@ -89,6 +91,33 @@ impl Post {
     /// The staff member who answered (or wrote the article).
     async fn answered_by(&self) -> Option<&str> {
         self.0.answered_by.as_deref()
+    }
+
+    /// Published posts most like this one (1 to 20, default 5).
+    async fn related_posts(&self, ctx: &Context<'_>, first: Option<i32>) -> Result<Vec<Post>> {
+        let first = first.unwrap_or(5);
+        if !(1..=20).contains(&first) {
+            return Err(
+                Error::bad_input(format!("`first` must be between 1 and 20, got {first}")).into(),
+            );
+        }
+        let tags: Vec<String> = tags_loader(ctx)?
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
+        let source = related::Source {
+            id: self.0.id,
+            title: &self.0.title,
+            question: &self.0.question,
+            answer: &self.0.answer,
+            tags: &tags,
+        };
+        let hits = search(ctx).related(&source, first as usize)?;
+        let posts = posts_of(store(ctx), &hits).await?;
+        Ok(posts.into_iter().map(|(_, p)| Post(p)).collect())
     }
 
     /// When the post was first published; null if it never was.

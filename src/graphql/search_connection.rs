@@ -1,0 +1,171 @@
+//! The connection `search` returns: ranked hits, offset-paged.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, Result, SimpleObject};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use entity::post;
+
+use super::connection::{PageInfo, prime};
+use super::context::store;
+use super::types::{Post, SearchFacets, SearchHit, TagFacet};
+use crate::error::Error;
+use crate::search::{Highlighter, Hit, SearchOutcome};
+use crate::store::Store;
+
+/// Search cursors are positions in the ranking, opaque to clients.
+pub fn encode_cursor(position: usize) -> String {
+    URL_SAFE_NO_PAD.encode(format!("s1:{position}"))
+}
+
+pub fn decode_cursor(text: &str) -> Result<usize, Error> {
+    let invalid = || Error::bad_input("invalid cursor: pass a cursor this search returned");
+    let bytes = URL_SAFE_NO_PAD.decode(text.trim()).map_err(|_| invalid())?;
+    let plain = String::from_utf8(bytes).map_err(|_| invalid())?;
+    plain
+        .strip_prefix("s1:")
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(invalid)
+}
+
+/// Loads the posts of `hits` in one statement, keeping the ranking and
+/// dropping hits whose post vanished since the index saw it.
+pub async fn posts_of(store: &Store, hits: &[Hit]) -> Result<Vec<(Hit, post::Model)>, Error> {
+    let ids: Vec<i64> = hits.iter().map(|h| h.post_id).collect();
+    let mut posts = store.posts_by_ids(&ids).await?;
+    Ok(hits
+        .iter()
+        .filter_map(|h| posts.remove(&h.post_id).map(|p| (*h, p)))
+        .collect())
+}
+
+pub struct SearchConnection {
+    pub offset: usize,
+    pub total: usize,
+    pub hits: Vec<(Hit, post::Model)>,
+    pub facets: Vec<(String, u64)>,
+    pub did_you_mean: Option<String>,
+    pub highlighter: Arc<Highlighter>,
+}
+
+#[derive(SimpleObject)]
+pub struct SearchEdge {
+    pub cursor: String,
+    pub node: SearchHit,
+}
+
+impl SearchConnection {
+    pub async fn new(store: &Store, offset: usize, outcome: SearchOutcome) -> Result<Self, Error> {
+        let hits = posts_of(store, &outcome.hits).await?;
+        Ok(SearchConnection {
+            offset,
+            total: outcome.total,
+            hits,
+            facets: outcome.facets,
+            did_you_mean: outcome.did_you_mean,
+            highlighter: Arc::new(outcome.highlighter),
+        })
+    }
+
+    fn hit(&self, hit: &Hit, post: &post::Model) -> SearchHit {
+        SearchHit {
+            score: hit.score,
+            post: Post(post.clone()),
+            highlighter: self.highlighter.clone(),
+        }
+    }
+
+    fn models(&self) -> Vec<post::Model> {
+        self.hits.iter().map(|(_, p)| p.clone()).collect()
+    }
+}
+
+#[Object]
+impl SearchConnection {
+    /// How many published posts match, across all pages.
+    async fn total_count(&self) -> i64 {
+        self.total as i64
+    }
+
+    async fn edges(&self, ctx: &Context<'_>) -> Result<Vec<SearchEdge>> {
+        let post = ctx.look_ahead().field("node").field("post");
+        prime(
+            ctx,
+            &self.models(),
+            post.field("tags").exists(),
+            post.field("category").exists(),
+        )
+        .await?;
+        Ok(self
+            .hits
+            .iter()
+            .enumerate()
+            .map(|(i, (hit, post))| SearchEdge {
+                cursor: encode_cursor(self.offset + i),
+                node: self.hit(hit, post),
+            })
+            .collect())
+    }
+
+    async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<SearchHit>> {
+        let post = ctx.look_ahead().field("post");
+        prime(
+            ctx,
+            &self.models(),
+            post.field("tags").exists(),
+            post.field("category").exists(),
+        )
+        .await?;
+        Ok(self
+            .hits
+            .iter()
+            .map(|(hit, post)| self.hit(hit, post))
+            .collect())
+    }
+
+    async fn page_info(&self) -> PageInfo {
+        let end = self.offset + self.hits.len();
+        PageInfo {
+            has_next_page: end < self.total.min(crate::search::MAX_RESULT_WINDOW),
+            has_previous_page: self.offset > 0,
+            start_cursor: (!self.hits.is_empty()).then(|| encode_cursor(self.offset)),
+            end_cursor: (!self.hits.is_empty()).then(|| encode_cursor(end - 1)),
+        }
+    }
+
+    /// Counts over every matching post, for filter menus.
+    async fn facets(&self, ctx: &Context<'_>) -> Result<SearchFacets> {
+        let slugs: Vec<String> = self.facets.iter().map(|(s, _)| s.clone()).collect();
+        let names = store(ctx).tag_names(&slugs).await?;
+        Ok(SearchFacets {
+            tags: self
+                .facets
+                .iter()
+                .map(|(slug, count)| TagFacet {
+                    name: names.get(slug).cloned().unwrap_or_else(|| slug.clone()),
+                    slug: slug.clone(),
+                    count: *count as i64,
+                })
+                .collect(),
+        })
+    }
+
+    /// A corrected query from the index's own vocabulary, when this one
+    /// found little or nothing; null otherwise.
+    async fn did_you_mean(&self) -> Option<&str> {
+        self.did_you_mean.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_garbage_is_refused() {
+        assert_eq!(decode_cursor(&encode_cursor(41)).unwrap(), 41);
+        assert!(decode_cursor("nope").is_err());
+        assert!(decode_cursor(&URL_SAFE_NO_PAD.encode("s1:-1")).is_err());
+    }
+}

@@ -1,0 +1,185 @@
+use std::sync::Arc;
+
+use async_graphql::{Context, Object, Result};
+use chrono::{DateTime, Utc};
+
+use super::connection::MAX_PAGE_SIZE;
+use super::context::{search, store};
+use super::guards::RoleGuard;
+use super::ids::to_id;
+use super::search_connection::{SearchConnection, decode_cursor, posts_of};
+use super::types::{Answer, Post, QueryStat, SearchHit, SearchStats, SynonymGroup};
+use crate::domain::{Label, PostKind};
+use crate::error::Error;
+use crate::search::answer::{PostText, choose};
+use crate::search::{Filters, SearchParams};
+
+/// Similar questions shown at most, e.g. under a question being typed.
+pub const MAX_SIMILAR: i32 = 20;
+
+fn page_size(name: &str, n: i32, max: i32) -> Result<usize, Error> {
+    if (1..=max).contains(&n) {
+        Ok(n as usize)
+    } else {
+        Err(Error::bad_input(format!(
+            "`{name}` must be between 1 and {max}, got {n}"
+        )))
+    }
+}
+
+/// Published posts like `text`, questions only: what `similarQuestions`
+/// and `askQuestion` show.
+pub async fn similar_questions(
+    ctx: &Context<'_>,
+    text: &str,
+    limit: usize,
+) -> Result<Vec<SearchHit>> {
+    let mut params = SearchParams::new(text, limit);
+    params.filters.kind = Some(PostKind::Question.as_str().to_owned());
+    let outcome = search(ctx).search(&params)?;
+    let highlighter = Arc::new(outcome.highlighter);
+    let hits = posts_of(store(ctx), &outcome.hits).await?;
+    Ok(hits
+        .into_iter()
+        .map(|(hit, post)| SearchHit {
+            score: hit.score,
+            post: Post(post),
+            highlighter: highlighter.clone(),
+        })
+        .collect())
+}
+
+#[derive(Default)]
+pub struct SearchQuery;
+
+#[Object]
+impl SearchQuery {
+    /// Full-text search of published posts: typo-tolerant, the last word
+    /// completed as you type, synonym-aware. The query is plain words (at
+    /// most 500 characters); punctuation and operators are just text.
+    /// `tags` keeps posts carrying all of them; `category` one category.
+    /// Page with `first` (1 to 100, default 10) and `after`, through the
+    /// best 1,000 matches.
+    async fn search(
+        &self,
+        ctx: &Context<'_>,
+        query: String,
+        tags: Option<Vec<String>>,
+        category: Option<String>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> Result<SearchConnection> {
+        let limit = page_size("first", first.unwrap_or(10), MAX_PAGE_SIZE)?;
+        let offset = match after.as_deref() {
+            Some(cursor) => decode_cursor(cursor)? + 1,
+            None => 0,
+        };
+        let mut params = SearchParams::new(query, limit);
+        params.offset = offset;
+        params.filters = Filters {
+            tags: tags
+                .unwrap_or_default()
+                .iter()
+                .map(|t| Label::key_of(t))
+                .collect(),
+            category: category.as_deref().map(Label::key_of),
+            kind: None,
+        };
+        params.with_facets = ctx.look_ahead().field("facets").exists();
+        params.log_as = Some("search");
+        let outcome = search(ctx).search(&params)?;
+        Ok(SearchConnection::new(store(ctx), offset, outcome).await?)
+    }
+
+    /// The answer to a visitor's question for a chat widget: the best post
+    /// and the sentence or two of it that answer, with a confidence; null
+    /// when nothing answers it well enough.
+    async fn answer(&self, ctx: &Context<'_>, question: String) -> Result<Option<Answer>> {
+        let (candidates, plan) = search(ctx).answer_candidates(&question)?;
+        let ids: Vec<_> = candidates.iter().map(|(id, _)| *id).collect();
+        let posts = store(ctx).posts_by_ids(&ids).await?;
+        let texts: Vec<(PostText<'_>, f32)> = candidates
+            .iter()
+            .filter_map(|(id, score)| {
+                posts.get(id).map(|p| {
+                    (
+                        PostText {
+                            id: p.id,
+                            title: &p.title,
+                            question: &p.question,
+                            answer: &p.answer,
+                        },
+                        *score,
+                    )
+                })
+            })
+            .collect();
+        let Some(found) = choose(&plan, &texts) else {
+            return Ok(None);
+        };
+        let Some(post) = posts.get(&found.post_id) else {
+            return Ok(None);
+        };
+        Ok(Some(Answer {
+            post: Post(post.clone()),
+            sentences: found.sentences,
+            confidence: found.confidence,
+        }))
+    }
+
+    /// Published questions like `text`, for showing answers while a visitor
+    /// types a new question (1 to 20, default 5).
+    async fn similar_questions(
+        &self,
+        ctx: &Context<'_>,
+        text: String,
+        first: Option<i32>,
+    ) -> Result<Vec<SearchHit>> {
+        let limit = page_size("first", first.unwrap_or(5), MAX_SIMILAR)?;
+        similar_questions(ctx, &text, limit).await
+    }
+
+    /// Staff: what visitors searched for since `since` (default: 30 days
+    /// ago), `first` queries per list (1 to 100, default 20).
+    #[graphql(guard = "RoleGuard::staff()")]
+    async fn search_stats(
+        &self,
+        ctx: &Context<'_>,
+        since: Option<DateTime<Utc>>,
+        first: Option<i32>,
+    ) -> Result<SearchStats> {
+        let limit = page_size("first", first.unwrap_or(20), MAX_PAGE_SIZE)?;
+        let since = since.unwrap_or_else(|| Utc::now() - chrono::Duration::days(30));
+        let stats = store(ctx).search_stats(since, limit as u64).await?;
+        let convert = |rows: Vec<crate::store::QueryCount>| {
+            rows.into_iter()
+                .map(|r| QueryStat {
+                    query: r.query,
+                    searches: r.searches,
+                    last_searched_at: r.last_searched_at,
+                })
+                .collect()
+        };
+        Ok(SearchStats {
+            since,
+            total_searches: stats.total_searches as i64,
+            zero_result_searches: stats.zero_result_searches as i64,
+            top_queries: convert(stats.top_queries),
+            zero_result_queries: convert(stats.zero_result_queries),
+        })
+    }
+
+    /// Staff: the synonym groups search applies.
+    #[graphql(guard = "RoleGuard::staff()")]
+    async fn synonyms(&self, ctx: &Context<'_>) -> Result<Vec<SynonymGroup>> {
+        Ok(store(ctx)
+            .synonym_groups()
+            .await?
+            .into_iter()
+            .map(|g| SynonymGroup {
+                id: to_id(g.id),
+                terms: g.terms,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,210 @@
+//! Answers for chat widgets: the sentence or two of the best post that
+//! answer the visitor's question, with a confidence that can say "none".
+
+use std::collections::HashSet;
+
+use super::Search;
+use super::analysis::stems;
+use super::query::{Plan, Source};
+use super::searching::SearchParams;
+use crate::error::Result;
+
+/// Below this confidence there is no answer: a wrong answer in a chat
+/// widget costs more than "I don't know".
+pub const MIN_CONFIDENCE: f32 = 0.35;
+/// Posts whose sentences are considered.
+const CANDIDATE_POSTS: usize = 3;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerOutcome {
+    pub post_id: i64,
+    /// One or two consecutive sentences of the post's answer.
+    pub sentences: Vec<String>,
+    pub confidence: f32,
+}
+
+/// The text of a candidate post, as the caller loaded it.
+pub struct PostText<'a> {
+    pub id: i64,
+    pub title: &'a str,
+    pub question: &'a str,
+    pub answer: &'a str,
+}
+
+impl Search {
+    /// Runs the search an answer starts from (logged as an "answer").
+    pub fn answer_candidates(&self, question: &str) -> Result<(Vec<(i64, f32)>, Plan)> {
+        let mut params = SearchParams::new(question, CANDIDATE_POSTS);
+        params.log_as = Some("answer");
+        let outcome = self.search(&params)?;
+        Ok((
+            outcome.hits.iter().map(|h| (h.post_id, h.score)).collect(),
+            outcome.plan,
+        ))
+    }
+}
+
+/// A concept's weight, and each form it takes (stems) with what a match
+/// through that form is worth.
+type WeightedConcept = (f32, Vec<(Vec<String>, f32)>);
+
+/// Picks the answer among the candidate posts (best first, with scores):
+/// the one or two consecutive sentences that cover most of the question,
+/// weighed with how well their post as a whole matches it.
+pub fn choose(plan: &Plan, candidates: &[(PostText<'_>, f32)]) -> Option<AnswerOutcome> {
+    let concepts: Vec<WeightedConcept> = plan
+        .content_concepts()
+        .map(|c| {
+            let forms = c
+                .alternatives
+                .iter()
+                .map(|a| (a.stems.clone(), source_weight(a.source)))
+                .collect();
+            (c.weight.max(1e-3), forms)
+        })
+        .collect();
+    let total: f32 = concepts.iter().map(|(w, _)| w).sum();
+    if concepts.is_empty() || total <= 0.0 {
+        return None;
+    }
+    let cover = |present: &HashSet<String>| -> f32 {
+        let got: f32 = concepts
+            .iter()
+            .map(|(w, forms)| {
+                let best = forms
+                    .iter()
+                    .filter(|(s, _)| s.iter().all(|t| present.contains(t)))
+                    .map(|(_, q)| *q)
+                    .fold(0.0, f32::max);
+                w * best
+            })
+            .sum();
+        got / total
+    };
+    let stem_set = |text: &str| -> HashSet<String> { stems(text).into_iter().collect() };
+
+    let top_score = candidates.first()?.1.max(1e-6);
+    // (value, post id, first sentence, sentence count, window cover, post cover)
+    let mut best: Option<(f32, usize, usize, usize, f32, f32)> = None;
+    let mut split: Vec<Vec<String>> = Vec::with_capacity(candidates.len());
+    for (rank, (post, score)) in candidates.iter().enumerate() {
+        let post_cover = cover(&stem_set(&format!(
+            "{}\n{}\n{}",
+            post.title, post.question, post.answer
+        )));
+        let asked_cover = cover(&stem_set(&format!("{}\n{}", post.title, post.question)));
+        let weight = (score / top_score).sqrt() / (1.0 + 0.1 * rank as f32);
+        let sentences = split_sentences(post.answer);
+        let sets: Vec<HashSet<String>> = sentences.iter().map(|s| stem_set(s)).collect();
+        for i in 0..sentences.len() {
+            for len in 1..=2usize.min(sentences.len() - i) {
+                let union: HashSet<String> = sets[i..i + len].iter().flatten().cloned().collect();
+                let window_cover = cover(&union);
+                // A second sentence must earn its place.
+                let value = (0.45 * window_cover + 0.35 * post_cover + 0.2 * asked_cover) * weight
+                    - 0.04 * (len - 1) as f32;
+                if best.is_none_or(|b| value > b.0) {
+                    best = Some((value, rank, i, len, window_cover, post_cover));
+                }
+            }
+        }
+        split.push(sentences);
+    }
+    let (_, rank, first, mut len, window_cover, post_cover) = best?;
+    let sentences = &split[rank];
+    // A sentence that introduces a list needs the first item.
+    if len == 1 && sentences[first].ends_with(':') && first + 1 < sentences.len() {
+        len = 2;
+    }
+    let margin = match candidates.get(1) {
+        Some((_, second)) => ((top_score - second) / top_score).clamp(0.0, 1.0),
+        None => 1.0,
+    };
+    let confidence = (0.5 * post_cover + 0.3 * window_cover + 0.2 * margin).clamp(0.0, 1.0);
+    (confidence >= MIN_CONFIDENCE).then(|| AnswerOutcome {
+        post_id: candidates[rank].0.id,
+        sentences: sentences[first..first + len].to_vec(),
+        confidence,
+    })
+}
+
+fn source_weight(source: Source) -> f32 {
+    match source {
+        Source::Exact | Source::Synonym => 1.0,
+        Source::Prefix => 0.8,
+        Source::Typo(_) => 0.7,
+    }
+}
+
+/// Splits an answer into sentences. Lines are kept apart (a numbered list
+/// item is a sentence of its own) and abbreviations such as "Dr." do not
+/// end a sentence.
+pub fn split_sentences(text: &str) -> Vec<String> {
+    const ABBREVIATIONS: &[&str] = &[
+        "dr", "mr", "mrs", "ms", "prof", "st", "vs", "e.g", "i.e", "approx", "no",
+    ];
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let mut start = 0;
+        let chars: Vec<(usize, char)> = line.char_indices().collect();
+        for (k, &(i, c)) in chars.iter().enumerate() {
+            if !matches!(c, '.' | '?' | '!') {
+                continue;
+            }
+            let next = chars.get(k + 1).map(|&(_, n)| n);
+            if !next.is_none_or(char::is_whitespace) {
+                continue;
+            }
+            let before = &line[start..i];
+            let last_word = before
+                .rsplit(|ch: char| ch.is_whitespace())
+                .next()
+                .unwrap_or("");
+            let is_abbreviation = ABBREVIATIONS.contains(&last_word.to_ascii_lowercase().as_str());
+            // "1." opening a list item is a marker, not a sentence.
+            let is_list_marker =
+                before.trim().chars().all(|ch| ch.is_ascii_digit()) && !before.trim().is_empty();
+            if is_abbreviation || is_list_marker {
+                continue;
+            }
+            let end = i + c.len_utf8();
+            let sentence = line[start..end].trim();
+            if !sentence.is_empty() {
+                out.push(sentence.to_owned());
+            }
+            start = end;
+        }
+        let rest = line[start..].trim();
+        if !rest.is_empty() {
+            out.push(rest.to_owned());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_sentences_lines_and_list_items() {
+        let text = "Dr. Moreau says it fades. UV makes it fade faster!\n\n1. A touch-up costs $250.\n2. Most people never need one";
+        assert_eq!(
+            split_sentences(text),
+            [
+                "Dr. Moreau says it fades.",
+                "UV makes it fade faster!",
+                "1. A touch-up costs $250.",
+                "2. Most people never need one"
+            ]
+        );
+    }
+
+    #[test]
+    fn decimals_do_not_split() {
+        assert_eq!(
+            split_sentences("It costs $4.50 per graft. Really."),
+            ["It costs $4.50 per graft.", "Really."]
+        );
+    }
+}

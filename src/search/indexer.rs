@@ -1,0 +1,197 @@
+//! The one writer of the index. It applies the outbox in batches, one
+//! commit per batch with the batch's last sequence as the commit payload,
+//! so the index always knows exactly how far it has followed the database.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tantivy::{IndexWriter, TantivyDocument, Term};
+use tokio::sync::watch;
+
+use super::document::to_document;
+use super::index::SearchIndex;
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// Outbox rows applied per commit at most.
+const BATCH: u64 = 2_000;
+/// How often to look for other processes' writes (the same process wakes
+/// the indexer at once).
+pub const POLL_INTERVAL: Duration = Duration::from_millis(200);
+/// tantivy's indexing memory budget.
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+
+pub struct Indexer {
+    store: Store,
+    index: Arc<SearchIndex>,
+    writer: Option<IndexWriter<TantivyDocument>>,
+    applied: Arc<watch::Sender<i64>>,
+}
+
+impl Indexer {
+    /// Takes the index's writer lock; fails if another process holds it.
+    pub fn new(
+        store: Store,
+        index: Arc<SearchIndex>,
+        applied: Arc<watch::Sender<i64>>,
+    ) -> Result<Indexer> {
+        let writer = index
+            .index
+            .writer_with_num_threads(1, WRITER_MEMORY)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => Error::bad_input(
+                    "the search index is in use by another kbql process (a running `kbql serve`?)",
+                ),
+                other => Error::internal(other),
+            })?;
+        Ok(Indexer {
+            store,
+            index,
+            writer: Some(writer),
+            applied,
+        })
+    }
+
+    pub fn applied(&self) -> i64 {
+        *self.applied.borrow()
+    }
+
+    /// Re-creates the index from the posts table: everything published,
+    /// committed with the outbox head taken before reading, so that the
+    /// replay that follows covers whatever changed meanwhile.
+    pub async fn rebuild(&mut self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<()> {
+        let head = self.store.outbox_head().await?;
+        let total = self.store.count_all_published().await?;
+        self.with_writer(|w| {
+            w.delete_all_documents()?;
+            Ok(())
+        })
+        .await?;
+        let mut last_id = 0;
+        let mut done = 0;
+        loop {
+            let ids = self.store.published_ids_after(last_id, 1_000).await?;
+            let Some(&max) = ids.last() else { break };
+            last_id = max;
+            let posts = self.store.indexable_posts(&ids).await?;
+            let fields = self.index.fields;
+            let docs: Vec<TantivyDocument> =
+                posts.iter().map(|p| to_document(&fields, p)).collect();
+            done += docs.len() as u64;
+            self.with_writer(move |w| {
+                for doc in docs {
+                    w.add_document(doc)?;
+                }
+                Ok(())
+            })
+            .await?;
+            progress(done, total);
+        }
+        self.commit(head).await?;
+        tracing::info!(posts = done, watermark = head, "search index rebuilt");
+        Ok(())
+    }
+
+    /// Applies every outbox row after the watermark; returns how many.
+    pub async fn catch_up(&mut self) -> Result<usize> {
+        let mut applied = 0;
+        loop {
+            let entries = self.store.outbox_after(self.applied(), BATCH).await?;
+            let Some(last) = entries.last().map(|e| e.seq) else {
+                return Ok(applied);
+            };
+            applied += entries.len();
+            let mut seen = HashSet::new();
+            let ids: Vec<i64> = entries
+                .iter()
+                .map(|e| e.post_id)
+                .filter(|id| seen.insert(*id))
+                .collect();
+            // Re-read the posts now: the row says what changed, the table
+            // says what it is. Applying a row twice is therefore harmless.
+            let posts = self.store.indexable_posts(&ids).await?;
+            let fields = self.index.fields;
+            let docs: Vec<TantivyDocument> =
+                posts.iter().map(|p| to_document(&fields, p)).collect();
+            self.with_writer(move |w| {
+                for id in ids {
+                    w.delete_term(Term::from_field_u64(fields.id, id as u64));
+                }
+                for doc in docs {
+                    w.add_document(doc)?;
+                }
+                Ok(())
+            })
+            .await?;
+            self.commit(last).await?;
+            if (entries.len() as u64) < BATCH {
+                return Ok(applied);
+            }
+        }
+    }
+
+    /// Follows the outbox until `shutdown` fires, then commits what it has.
+    pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
+        let mut wake = self.store.subscribe_written();
+        let mut failures = 0u32;
+        loop {
+            match self.catch_up().await {
+                Ok(_) => failures = 0,
+                Err(e) => {
+                    failures += 1;
+                    tracing::error!(error = %e, cause = ?e, "indexing failed; retrying");
+                }
+            }
+            let pause = if failures == 0 {
+                POLL_INTERVAL
+            } else {
+                POLL_INTERVAL * failures.min(25)
+            };
+            tokio::select! {
+                _ = wake.changed() => {}
+                _ = tokio::time::sleep(pause) => {}
+                _ = shutdown.changed() => break,
+            }
+        }
+        if let Err(e) = self.catch_up().await {
+            tracing::warn!(error = %e, "final indexing pass failed; the next start replays it");
+        }
+        if let Some(writer) = self.writer.take() {
+            let _ = tokio::task::spawn_blocking(move || writer.wait_merging_threads()).await;
+        }
+        tracing::info!(watermark = self.applied(), "indexer stopped");
+    }
+
+    async fn commit(&mut self, seq: i64) -> Result<()> {
+        self.with_writer(move |w| {
+            let mut prepared = w.prepare_commit()?;
+            prepared.set_payload(&seq.to_string());
+            prepared.commit()?;
+            Ok(())
+        })
+        .await?;
+        self.index.reader.reload().map_err(Error::internal)?;
+        self.applied.send_replace(seq);
+        Ok(())
+    }
+
+    /// Runs tantivy's blocking work off the async threads.
+    async fn with_writer<F>(&mut self, f: F) -> Result<()>
+    where
+        F: FnOnce(&mut IndexWriter<TantivyDocument>) -> tantivy::Result<()> + Send + 'static,
+    {
+        let mut writer = self
+            .writer
+            .take()
+            .ok_or_else(|| Error::internal(std::io::Error::other("index writer gone")))?;
+        let (writer, result) = tokio::task::spawn_blocking(move || {
+            let result = f(&mut writer);
+            (writer, result)
+        })
+        .await
+        .map_err(Error::internal)?;
+        self.writer = Some(writer);
+        result.map_err(Error::internal)
+    }
+}

@@ -1,0 +1,156 @@
+//! Search: analysis, the index and its indexer, querying, ranking,
+//! snippets and answers. Nothing here knows HTTP or GraphQL.
+
+mod analysis;
+mod analytics;
+pub mod answer;
+mod document;
+pub mod eval;
+mod highlight;
+mod index;
+mod indexer;
+mod query;
+mod rank;
+pub mod related;
+mod schema;
+mod searching;
+mod synonyms;
+mod vocabulary;
+
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+pub use answer::AnswerOutcome;
+pub use highlight::{Highlight, Highlighter, MARK_CLOSE, MARK_OPEN};
+pub use index::folder as index_folder;
+pub use indexer::Indexer;
+pub use query::{Filters, MAX_QUERY_WORDS, Mode};
+pub use searching::{Hit, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SearchOutcome, SearchParams};
+
+use crate::error::Result;
+use crate::store::Store;
+use index::SearchIndex;
+use synonyms::Synonyms;
+
+/// The read side of search, shared by every request. Cheap to clone.
+#[derive(Clone)]
+pub struct Search {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    index: Arc<SearchIndex>,
+    store: Store,
+    synonyms: RwLock<Arc<Synonyms>>,
+    applied: watch::Receiver<i64>,
+    ready: watch::Receiver<bool>,
+    log: analytics::Logger,
+}
+
+/// What `Search::open` hands back: the read side, and the indexer to run.
+pub struct Opened {
+    pub search: Search,
+    pub indexer: Indexer,
+    /// Set once the index has caught up with the database at start-up.
+    pub ready: watch::Sender<bool>,
+}
+
+impl Search {
+    /// Opens (or creates) the index under `data_dir` and its indexer.
+    pub async fn open(data_dir: &Path, store: Store) -> Result<Opened> {
+        let index = Arc::new(SearchIndex::open_or_create(&index::folder(data_dir))?);
+        let (applied, applied_rx) = watch::channel(index.watermark()?);
+        let indexer = Indexer::new(store.clone(), index.clone(), Arc::new(applied))?;
+        let (ready, ready_rx) = watch::channel(false);
+        let synonyms = Synonyms::new(&store.synonym_groups().await?);
+        let search = Search {
+            inner: Arc::new(Inner {
+                index,
+                log: analytics::Logger::start(store.clone()),
+                store,
+                synonyms: RwLock::new(Arc::new(synonyms)),
+                applied: applied_rx,
+                ready: ready_rx,
+            }),
+        };
+        Ok(Opened {
+            search,
+            indexer,
+            ready,
+        })
+    }
+
+    /// Brings a freshly opened index up to date: a full rebuild when it is
+    /// new (or was lost), then the replay of the outbox after its
+    /// watermark.
+    pub async fn catch_up(
+        indexer: &mut Indexer,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<()> {
+        if indexer.applied() == 0 {
+            indexer.rebuild(progress).await?;
+        }
+        indexer.catch_up().await?;
+        Ok(())
+    }
+
+    /// The last outbox sequence the index reflects.
+    pub fn applied(&self) -> i64 {
+        *self.inner.applied.borrow()
+    }
+
+    pub fn is_ready(&self) -> bool {
+        *self.inner.ready.borrow()
+    }
+
+    /// Waits until the index reflects outbox sequence `seq`, at most
+    /// `timeout`. Returns whether it does.
+    pub async fn wait_for(&self, seq: i64, timeout: Duration) -> bool {
+        let mut rx = self.inner.applied.clone();
+        tokio::time::timeout(timeout, rx.wait_for(|applied| *applied >= seq))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+
+    pub async fn wait_ready(&self, timeout: Duration) -> bool {
+        let mut rx = self.inner.ready.clone();
+        tokio::time::timeout(timeout, rx.wait_for(|r| *r))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+
+    /// Re-reads synonym groups from the database (after an edit here, or
+    /// periodically to pick up edits made through other processes).
+    pub async fn reload_synonyms(&self) -> Result<()> {
+        let groups = self.inner.store.synonym_groups().await?;
+        let compiled = Arc::new(Synonyms::new(&groups));
+        if let Ok(mut slot) = self.inner.synonyms.write() {
+            *slot = compiled;
+        }
+        Ok(())
+    }
+
+    fn synonyms(&self) -> Arc<Synonyms> {
+        self.inner
+            .synonyms
+            .read()
+            .map(|s| s.clone())
+            .unwrap_or_default()
+    }
+
+    /// Reloads synonyms every few seconds until `shutdown`.
+    pub async fn refresh_synonyms(self, mut shutdown: watch::Receiver<bool>) {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                _ = shutdown.changed() => return,
+            }
+            if let Err(e) = self.reload_synonyms().await {
+                tracing::warn!(error = %e, "could not reload synonyms");
+            }
+        }
+    }
+}

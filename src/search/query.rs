@@ -1,0 +1,355 @@
+//! From a visitor's words to a tantivy query. The text is only ever split
+//! into words: it is never parsed as query syntax, so quotes, brackets,
+//! colons and operators are just punctuation.
+
+use std::collections::{BTreeMap, HashSet};
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Facet, IndexRecordOption};
+use tantivy::{Searcher, Term};
+
+use super::analysis::{is_stop_word, stem, words};
+use super::schema::{FIELD_WEIGHTS, Fields};
+use super::synonyms::Synonyms;
+use super::vocabulary::{self, doc_freq, typo_budget};
+
+/// Words beyond this many are ignored: no real question needs more, and it
+/// bounds the cost of a pasted essay.
+pub const MAX_QUERY_WORDS: usize = 32;
+
+/// How an alternative was found; it decides how much a match counts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Source {
+    Exact,
+    Synonym,
+    Typo(u8),
+    Prefix,
+}
+
+impl Source {
+    /// Exact beats a synonym beats a completion beats one typo beats two.
+    fn boost(self) -> f32 {
+        match self {
+            Source::Exact => 1.0,
+            Source::Synonym => 0.85,
+            Source::Prefix => 0.7,
+            Source::Typo(1) => 0.55,
+            Source::Typo(_) => 0.3,
+        }
+    }
+}
+
+/// One way a concept can appear in a post: a word or a phrase, stemmed.
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    pub stems: Vec<String>,
+    pub source: Source,
+}
+
+/// One thing the visitor asked about: a word, or a phrase that is a
+/// synonym group member, with every form it may take in a post.
+#[derive(Debug, Clone)]
+pub struct Concept {
+    pub words: Vec<String>,
+    /// How much finding it says about a post (an IDF); 0 for stop words.
+    pub weight: f32,
+    pub alternatives: Vec<Alternative>,
+}
+
+/// Whether to use kbql's ranking or the plain BM25 it is measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Full,
+    /// Each word as typed, over the same fields, unweighted: no typos,
+    /// prefixes, synonyms or coverage.
+    Baseline,
+}
+
+/// Restrictions that do not score.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Tag keys; a post must carry all of them.
+    pub tags: Vec<String>,
+    pub category: Option<String>,
+    pub kind: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub mode: Mode,
+    pub words: Vec<String>,
+    pub concepts: Vec<Concept>,
+}
+
+impl Plan {
+    pub fn build(
+        searcher: &Searcher,
+        fields: &Fields,
+        synonyms: &Synonyms,
+        text: &str,
+        mode: Mode,
+    ) -> Plan {
+        let mut words = words(text);
+        words.truncate(MAX_QUERY_WORDS);
+        // Still typing: the last word may be the start of a longer one.
+        let typing = text.chars().last().is_some_and(char::is_alphanumeric)
+            && words.len() <= MAX_QUERY_WORDS;
+        let concepts = match mode {
+            Mode::Baseline => words
+                .iter()
+                .map(|w| Concept {
+                    words: vec![w.clone()],
+                    weight: 1.0,
+                    alternatives: vec![Alternative {
+                        stems: vec![stem(w)],
+                        source: Source::Exact,
+                    }],
+                })
+                .collect(),
+            Mode::Full => full_concepts(searcher, fields, synonyms, &words, typing),
+        };
+        Plan {
+            mode,
+            words,
+            concepts,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.concepts.is_empty()
+    }
+
+    /// Whether a concept carries meaning: every concept does when only
+    /// stop words were asked.
+    pub fn is_content(&self, concept: &Concept) -> bool {
+        concept.weight > 0.0 || self.concepts.iter().all(|c| c.weight == 0.0)
+    }
+
+    pub fn content_concepts(&self) -> impl Iterator<Item = &Concept> {
+        self.concepts.iter().filter(|c| self.is_content(c))
+    }
+
+    /// The query for one concept: its best-matching form in its
+    /// best-matching field, plus a little of the rest.
+    pub fn concept_query(&self, fields: &Fields, concept: &Concept) -> Box<dyn Query> {
+        let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+        for alt in &concept.alternatives {
+            for (name, field_weight) in FIELD_WEIGHTS {
+                let field = fields.get(name);
+                let q: Box<dyn Query> = if alt.stems.len() == 1 {
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, &alt.stems[0]),
+                        IndexRecordOption::WithFreqs,
+                    ))
+                } else {
+                    let terms = alt
+                        .stems
+                        .iter()
+                        .map(|s| Term::from_field_text(field, s))
+                        .collect();
+                    Box::new(PhraseQuery::new(terms))
+                };
+                let boost = match self.mode {
+                    Mode::Full => field_weight * alt.source.boost(),
+                    Mode::Baseline => 1.0,
+                };
+                disjuncts.push(Box::new(BoostQuery::new(q, boost)));
+            }
+        }
+        match self.mode {
+            // Summing over fields, as a plain multi-field BM25 does.
+            Mode::Baseline => Box::new(BooleanQuery::new(
+                disjuncts.into_iter().map(|q| (Occur::Should, q)).collect(),
+            )),
+            Mode::Full => Box::new(DisjunctionMaxQuery::with_tie_breaker(disjuncts, 0.25)),
+        }
+    }
+
+    /// The whole query: at least one meaningful concept must match; stop
+    /// words only add score. `None` when there is nothing to look for.
+    pub fn query(&self, fields: &Fields, filters: &Filters) -> Option<Box<dyn Query>> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        match self.mode {
+            Mode::Baseline => {
+                let any: Vec<_> = self
+                    .concepts
+                    .iter()
+                    .map(|c| (Occur::Should, self.concept_query(fields, c)))
+                    .collect();
+                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            }
+            Mode::Full => {
+                let any: Vec<_> = self
+                    .content_concepts()
+                    .map(|c| (Occur::Should, self.concept_query(fields, c)))
+                    .collect();
+                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+                for c in self.concepts.iter().filter(|c| !self.is_content(c)) {
+                    clauses.push((Occur::Should, self.concept_query(fields, c)));
+                }
+            }
+        }
+        for tag in &filters.tags {
+            let term = Term::from_facet(fields.tag_facet, &Facet::from_path([tag.as_str()]));
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
+        }
+        if let Some(category) = &filters.category {
+            let term = Term::from_field_text(fields.category, category);
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
+        }
+        if let Some(kind) = &filters.kind {
+            let term = Term::from_field_text(fields.kind, kind);
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
+        }
+        Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// The stems to mark in snippets, with how much each matters.
+    pub fn highlight_terms(&self) -> BTreeMap<String, f32> {
+        let mut terms = BTreeMap::new();
+        for c in self.content_concepts() {
+            for alt in &c.alternatives {
+                for s in &alt.stems {
+                    let score = c.weight.max(0.1) * alt.source.boost();
+                    let entry = terms.entry(s.clone()).or_insert(0.0f32);
+                    *entry = entry.max(score);
+                }
+            }
+        }
+        terms
+    }
+}
+
+/// How many posts contain a stem in any scored field (the largest of the
+/// per-field counts). Stems, not words: "red" must count the posts that
+/// say "redness".
+fn stem_doc_freq(searcher: &Searcher, fields: &Fields, stem: &str) -> u64 {
+    FIELD_WEIGHTS
+        .iter()
+        .map(|(name, _)| doc_freq(searcher, fields.get(*name), stem))
+        .max()
+        .unwrap_or(0)
+}
+
+fn idf(searcher: &Searcher, df: u64) -> f32 {
+    let n = searcher.num_docs() as f32;
+    let df = df as f32;
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+fn full_concepts(
+    searcher: &Searcher,
+    fields: &Fields,
+    synonyms: &Synonyms,
+    words: &[String],
+    typing: bool,
+) -> Vec<Concept> {
+    let mut concepts = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        if let Some(m) = synonyms.match_at(words, i) {
+            let matched = &words[i..i + m.len];
+            let alternatives = m
+                .members
+                .iter()
+                .map(|member| Alternative {
+                    stems: member.iter().map(|w| stem(w)).collect(),
+                    source: if member[..] == *matched {
+                        Source::Exact
+                    } else {
+                        Source::Synonym
+                    },
+                })
+                .collect();
+            let weight = matched
+                .iter()
+                .filter(|w| !is_stop_word(w))
+                .map(|w| idf(searcher, stem_doc_freq(searcher, fields, &stem(w))))
+                .fold(0.0, f32::max);
+            concepts.push(Concept {
+                words: matched.to_vec(),
+                weight,
+                alternatives,
+            });
+            i += m.len;
+            continue;
+        }
+        let is_last = i + 1 == words.len();
+        concepts.push(word_concept(searcher, fields, &words[i], typing && is_last));
+        i += 1;
+    }
+    concepts
+}
+
+/// How many completions a prefix may stand for: a two-letter prefix
+/// matches too much to be worth many.
+fn completion_limit(prefix: &str) -> usize {
+    match prefix.chars().count() {
+        0 | 1 => 0,
+        2 => 6,
+        3 => 12,
+        _ => 24,
+    }
+}
+
+fn word_concept(searcher: &Searcher, fields: &Fields, word: &str, maybe_prefix: bool) -> Concept {
+    let exact_stem = stem(word);
+    let mut best_df = stem_doc_freq(searcher, fields, &exact_stem);
+    let mut seen: HashSet<String> = HashSet::from([exact_stem.clone()]);
+    let mut alternatives = vec![Alternative {
+        stems: vec![exact_stem],
+        source: Source::Exact,
+    }];
+    let stop = is_stop_word(word);
+    let numeric = word.chars().all(|c| c.is_ascii_digit());
+    if !stop && !numeric {
+        for c in vocabulary::fuzzy(searcher, fields.words, word, typo_budget(word), 3) {
+            if seen.insert(stem(&c.word)) {
+                best_df = best_df.max(c.doc_freq);
+                alternatives.push(Alternative {
+                    stems: vec![stem(&c.word)],
+                    source: Source::Typo(c.distance),
+                });
+            }
+        }
+    }
+    if maybe_prefix && !numeric {
+        for c in
+            vocabulary::completions(searcher, fields.words, word, completion_limit(word), 5_000)
+        {
+            if seen.insert(stem(&c.word)) {
+                best_df = best_df.max(c.doc_freq);
+                alternatives.push(Alternative {
+                    stems: vec![stem(&c.word)],
+                    source: Source::Prefix,
+                });
+            }
+        }
+    }
+    // A half-typed stop word ("ho" for "how") is still worth completing,
+    // but it is not what the visitor is looking for.
+    let weight = if stop || (best_df == 0 && alternatives.len() == 1) {
+        0.0
+    } else {
+        idf(searcher, best_df)
+    };
+    Concept {
+        words: vec![word.to_owned()],
+        weight,
+        alternatives,
+    }
+}

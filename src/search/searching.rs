@@ -1,0 +1,235 @@
+//! Running a search: plan, collect, re-rank, page.
+
+use std::time::Instant;
+
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::schema::Facet;
+use tantivy::{DocAddress, Score, Searcher};
+
+use super::Search;
+use super::highlight::Highlighter;
+use super::query::{Filters, Mode, Plan};
+use super::rank::{coverage, rerank};
+use super::vocabulary::{self, doc_freq};
+use crate::error::{Error, Result};
+use crate::store::SearchLogEntry;
+
+/// The longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 500;
+/// Results can be paged through this far; past it a query should be
+/// refined, not paged.
+pub const MAX_RESULT_WINDOW: usize = 1_000;
+/// Re-ranking looks at least this many candidates, so that a post that
+/// covers the whole question can climb from below the first page.
+const MIN_RERANK: usize = 100;
+
+#[derive(Debug, Clone)]
+pub struct SearchParams {
+    pub text: String,
+    pub filters: Filters,
+    pub offset: usize,
+    pub limit: usize,
+    pub mode: Mode,
+    pub with_facets: bool,
+    /// What to call this search in the analytics log; `None` logs nothing.
+    pub log_as: Option<&'static str>,
+}
+
+impl SearchParams {
+    pub fn new(text: impl Into<String>, limit: usize) -> Self {
+        SearchParams {
+            text: text.into(),
+            filters: Filters::default(),
+            offset: 0,
+            limit,
+            mode: Mode::Full,
+            with_facets: false,
+            log_as: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    pub post_id: i64,
+    pub score: f32,
+}
+
+pub struct SearchOutcome {
+    pub hits: Vec<Hit>,
+    pub total: usize,
+    /// (tag slug, count) over every matching post, most frequent first.
+    pub facets: Vec<(String, u64)>,
+    pub did_you_mean: Option<String>,
+    pub highlighter: Highlighter,
+    pub plan: Plan,
+}
+
+impl Search {
+    pub fn search(&self, params: &SearchParams) -> Result<SearchOutcome> {
+        let started = Instant::now();
+        if params.text.chars().count() > MAX_QUERY_CHARS {
+            return Err(Error::bad_input(format!(
+                "query must be at most {MAX_QUERY_CHARS} characters"
+            )));
+        }
+        if params.offset + params.limit > MAX_RESULT_WINDOW {
+            return Err(Error::bad_input(format!(
+                "search results can be paged through the first {MAX_RESULT_WINDOW} only"
+            )));
+        }
+        let searcher = self.inner.index.reader.searcher();
+        let fields = self.inner.index.fields;
+        let plan = Plan::build(
+            &searcher,
+            &fields,
+            &self.synonyms(),
+            &params.text,
+            params.mode,
+        );
+        let highlighter = Highlighter::new(plan.highlight_terms(), fields.answer);
+        let mut outcome = SearchOutcome {
+            hits: vec![],
+            total: 0,
+            facets: vec![],
+            did_you_mean: None,
+            highlighter,
+            plan,
+        };
+        if let Some(query) = outcome.plan.query(&fields, &params.filters) {
+            let wanted = params.offset + params.limit;
+            let window = match params.mode {
+                Mode::Full => wanted.clamp(MIN_RERANK, MAX_RESULT_WINDOW),
+                Mode::Baseline => wanted.max(1),
+            };
+            let top = TopDocs::with_limit(window).order_by_score();
+            let (mut ranked, total) = if params.with_facets {
+                let mut facets = FacetCollector::for_field("tag_facet");
+                facets.add_facet(Facet::root());
+                let (ranked, total, counts) = searcher
+                    .search(&query, &(top, Count, facets))
+                    .map_err(Error::internal)?;
+                outcome.facets = counts
+                    .top_k(Facet::root(), 50)
+                    .into_iter()
+                    .map(|(f, n)| (facet_slug(f), n))
+                    .collect();
+                (ranked, total)
+            } else {
+                searcher
+                    .search(&query, &(top, Count))
+                    .map_err(Error::internal)?
+            };
+            if params.mode == Mode::Full {
+                let cov = coverage(&searcher, &fields, &outcome.plan, &ranked)
+                    .map_err(Error::internal)?;
+                ranked = rerank(ranked, &cov);
+            }
+            outcome.total = total;
+            outcome.hits = post_ids(
+                &searcher,
+                ranked.into_iter().skip(params.offset).take(params.limit),
+            )?;
+        }
+        if params.mode == Mode::Full && outcome.total < 3 {
+            outcome.did_you_mean = did_you_mean(
+                &searcher,
+                self.inner.index.fields.words,
+                &outcome.plan,
+                &params.text,
+            );
+        }
+        if let Some(source) = params.log_as {
+            self.inner.log.record(SearchLogEntry {
+                query: normalise_for_log(&params.text),
+                source,
+                hits: outcome.total as u64,
+                took_micros: started.elapsed().as_micros().min(u32::MAX as u128) as u32,
+                at: crate::store::now(),
+            });
+        }
+        Ok(outcome)
+    }
+}
+
+fn facet_slug(facet: &Facet) -> String {
+    facet
+        .to_path()
+        .last()
+        .map(|s| s.to_string())
+        .unwrap_or_default()
+}
+
+fn post_ids(
+    searcher: &Searcher,
+    hits: impl Iterator<Item = (Score, DocAddress)>,
+) -> Result<Vec<Hit>> {
+    let mut out = Vec::new();
+    for (score, addr) in hits {
+        let column = searcher
+            .segment_reader(addr.segment_ord)
+            .fast_fields()
+            .u64("id")
+            .map_err(Error::internal)?;
+        if let Some(id) = column.first(addr.doc_id) {
+            out.push(Hit {
+                post_id: id as i64,
+                score,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A corrected query drawn from the index's vocabulary: each word the index
+/// has never seen is replaced by its nearest frequent neighbour.
+fn did_you_mean(
+    searcher: &Searcher,
+    field: tantivy::schema::Field,
+    plan: &Plan,
+    text: &str,
+) -> Option<String> {
+    let typing = text.chars().last().is_some_and(char::is_alphanumeric);
+    let mut changed = false;
+    let corrected: Vec<String> = plan
+        .words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let last = i + 1 == plan.words.len();
+            if w.chars().count() < 4 || doc_freq(searcher, field, w) > 0 {
+                return w.clone();
+            }
+            if typing && last && !vocabulary::completions(searcher, field, w, 1, 100).is_empty() {
+                return w.clone();
+            }
+            let budget = if w.chars().count() >= 8 { 2 } else { 1 };
+            match vocabulary::fuzzy(searcher, field, w, budget, 1)
+                .into_iter()
+                .next()
+            {
+                Some(c) => {
+                    changed = true;
+                    c.word
+                }
+                None => w.clone(),
+            }
+        })
+        .collect();
+    changed.then(|| corrected.join(" "))
+}
+
+/// Queries are grouped in analytics by their words, so "SMP  cost?" and
+/// "smp cost" count as one.
+fn normalise_for_log(text: &str) -> String {
+    let words = super::analysis::words(text);
+    let mut joined = words.join(" ");
+    if joined.len() > 200 {
+        let mut cut = 200;
+        while !joined.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        joined.truncate(cut);
+    }
+    joined
+}

@@ -1,0 +1,476 @@
+//! Visitors search the answers: typos, half-typed words and synonyms still
+//! find the right post first, with the matched words marked.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, error_code};
+use crate::on_both_backends;
+use kbql::domain::Role;
+
+on_both_backends!(
+    finds_the_best_post_first_and_marks_the_words,
+    tolerates_typos_and_scores_them_below_exact_matches,
+    completes_the_last_word_while_typing,
+    synonyms_match_both_ways_and_admins_edit_them,
+    a_word_on_every_post_does_not_decide_the_ranking,
+    only_published_posts_are_found_and_writes_show_at_once,
+    facets_filters_and_paging,
+    suggests_a_correction_when_little_is_found,
+    hostile_input_is_words_or_a_clear_error,
+    answers_the_question_with_the_sentence_that_does,
+    similar_and_related_posts,
+    search_analytics_for_staff,
+);
+
+const SEARCH: &str = "query($q: String!, $tags: [String!], $category: String, $first: Int, $after: String) {
+    search(query: $q, tags: $tags, category: $category, first: $first, after: $after) {
+        totalCount didYouMean
+        edges { cursor node { score post { slug } highlights { field snippet fragment ranges { start end } } } }
+        pageInfo { hasNextPage endCursor }
+        facets { tags { name slug count } }
+    }
+}";
+
+const FIXTURE: &str = include_str!("../fixtures/search_posts.jsonl");
+
+async fn search(app: &TestApp, q: &str) -> Value {
+    app.gql(SEARCH, json!({"q": q})).await
+}
+
+fn slugs(res: &Value) -> Vec<String> {
+    res["data"]["search"]["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no edges in {res}"))
+        .iter()
+        .map(|e| e["node"]["post"]["slug"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn first_slug(res: &Value) -> String {
+    slugs(res)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("nothing found: {res}"))
+}
+
+fn snippet_of(res: &Value, field: &str) -> String {
+    let highlights = res["data"]["search"]["edges"][0]["node"]["highlights"]
+        .as_array()
+        .unwrap();
+    highlights
+        .iter()
+        .find(|h| h["field"] == field)
+        .map(|h| h["snippet"].as_str().unwrap().to_owned())
+        .unwrap_or_else(|| panic!("no {field} highlight in {res}"))
+}
+
+async fn finds_the_best_post_first_and_marks_the_words(app: TestApp) {
+    app.import_jsonl(FIXTURE).await;
+    let res = search(&app, "how much does a touch-up cost").await;
+    assert_eq!(first_slug(&res), "touch-up-price", "{res}");
+    let answer = snippet_of(&res, "answer");
+    assert!(answer.contains("<mark>costs</mark>"), "{answer}");
+    assert!(answer.contains("<mark>touch</mark>"), "{answer}");
+    // Ranges point into the plain fragment.
+    let hl = &res["data"]["search"]["edges"][0]["node"]["highlights"][0];
+    let fragment = hl["fragment"].as_str().unwrap();
+    let r = &hl["ranges"][0];
+    let word =
+        &fragment[r["start"].as_u64().unwrap() as usize..r["end"].as_u64().unwrap() as usize];
+    assert!(
+        hl["snippet"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("<mark>{word}</mark>")),
+        "{hl}"
+    );
+
+    assert_eq!(
+        first_slug(&search(&app, "will smp fade in the sun").await),
+        "sun-and-fading"
+    );
+    assert_eq!(
+        first_slug(&search(&app, "redness after a session").await),
+        "healing-redness"
+    );
+}
+
+async fn tolerates_typos_and_scores_them_below_exact_matches(app: TestApp) {
+    app.import_jsonl(FIXTURE).await;
+    let res = search(&app, "tracton alopecai").await;
+    assert_eq!(first_slug(&res), "traction-alopecia-temples", "{res}");
+    assert!(
+        snippet_of(&res, "title").contains("<mark>traction</mark>"),
+        "{res}"
+    );
+
+    let res = search(&app, "lazer removel").await;
+    assert_eq!(first_slug(&res), "laser-removal", "{res}");
+
+    // Short words get no typo budget: "scar" must not match "star" or "scan".
+    let exact = search(&app, "removal").await;
+    let typo = search(&app, "remuval").await;
+    let score = |r: &Value| {
+        r["data"]["search"]["edges"][0]["node"]["score"]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!(first_slug(&typo), "laser-removal");
+    assert!(
+        score(&exact) > score(&typo),
+        "exact {} beats typo {}",
+        score(&exact),
+        score(&typo)
+    );
+}
+
+async fn completes_the_last_word_while_typing(app: TestApp) {
+    app.import_jsonl(FIXTURE).await;
+    let res = search(&app, "tracti").await;
+    assert_eq!(first_slug(&res), "traction-alopecia-temples", "{res}");
+    assert!(snippet_of(&res, "title").contains("<mark>traction</mark>"));
+    assert_eq!(
+        first_slug(&search(&app, "laser remo").await),
+        "laser-removal"
+    );
+    assert_eq!(
+        first_slug(&search(&app, "shaving rout").await),
+        "shaving-routine"
+    );
+}
+
+async fn synonyms_match_both_ways_and_admins_edit_them(app: TestApp) {
+    app.import_jsonl(FIXTURE).await;
+    // The post says "strip surgery" and "FUT"; the default group joins them.
+    let res = search(&app, "strip procedure scar").await;
+    assert_eq!(first_slug(&res), "strip-scar-camouflage", "{res}");
+    let res = search(&app, "top-up price").await;
+    assert_eq!(first_slug(&res), "touch-up-price", "{res}");
+    assert!(
+        snippet_of(&res, "title").contains("<mark>touch</mark>"),
+        "synonyms are marked: {res}"
+    );
+
+    // "wedding" and "event" mean nothing alike until an admin says so.
+    let before = search(&app, "ceremony").await;
+    assert_eq!(before["data"]["search"]["totalCount"], 0, "{before}");
+    let admin = app.token(Role::Admin).await;
+    let set = "mutation($terms: [String!]!) { setSynonyms(input: {terms: $terms}) { synonyms { id terms } userErrors { code } } }";
+    let res = app
+        .gql_as(
+            &admin,
+            set,
+            json!({"terms": ["ceremony", "wedding", "Wedding"]}),
+        )
+        .await;
+    let group = &res["data"]["setSynonyms"]["synonyms"];
+    assert_eq!(group["terms"], json!(["ceremony", "wedding"]), "{res}");
+    assert_eq!(
+        first_slug(&search(&app, "ceremony").await),
+        "healing-redness"
+    );
+
+    let staff = app.token(Role::Staff).await;
+    let denied = app.gql_as(&staff, set, json!({"terms": ["a", "b"]})).await;
+    assert_eq!(error_code(&denied), "FORBIDDEN");
+    let bad = app.gql_as(&admin, set, json!({"terms": ["alone"]})).await;
+    assert_eq!(
+        bad["data"]["setSynonyms"]["userErrors"][0]["code"],
+        "INVALID"
+    );
+
+    let remove = "mutation($id: ID!) { removeSynonyms(id: $id) { removedId } }";
+    app.gql_as(&admin, remove, json!({"id": group["id"]})).await;
+    assert_eq!(
+        search(&app, "ceremony").await["data"]["search"]["totalCount"],
+        0
+    );
+    let listed = app
+        .gql_as(&staff, "{ synonyms { terms } }", json!({}))
+        .await;
+    assert!(
+        listed["data"]["synonyms"].as_array().unwrap().len() >= 5,
+        "defaults are there: {listed}"
+    );
+}
+
+async fn a_word_on_every_post_does_not_decide_the_ranking(app: TestApp) {
+    app.import_jsonl(FIXTURE).await;
+    // Every post says "smp"; the rarer words decide.
+    assert_eq!(
+        first_slug(&search(&app, "smp women long hair").await),
+        "smp-for-women"
+    );
+    assert_eq!(
+        first_slug(&search(&app, "smp laser").await),
+        "laser-removal"
+    );
+    assert_eq!(
+        first_slug(&search(&app, "smp hairline transplant").await),
+        "hair-transplant-first"
+    );
+}
+
+async fn only_published_posts_are_found_and_writes_show_at_once(app: TestApp) {
+    app.import_jsonl(FIXTURE).await;
+    let staff = app.token(Role::Staff).await;
+    let id = app.ask("Is kelp shampoo safe on pigmented scalps?").await;
+    assert_eq!(
+        search(&app, "kelp").await["data"]["search"]["totalCount"],
+        0,
+        "pending is not searchable"
+    );
+
+    // Read-your-writes: the mutation returns once search reflects it.
+    app.answer(
+        &staff,
+        &id,
+        "Kelp shampoo is fine one week after a session.",
+    )
+    .await;
+    assert_eq!(
+        first_slug(&search(&app, "kelp").await),
+        "is-kelp-shampoo-safe-on-pigmented-scalps"
+    );
+
+    let hide = "mutation($id: ID!) { hidePost(id: $id) { post { status } } }";
+    app.gql_as(&staff, hide, json!({"id": id})).await;
+    assert_eq!(
+        search(&app, "kelp").await["data"]["search"]["totalCount"],
+        0,
+        "hidden leaves search"
+    );
+
+    let publish = "mutation($id: ID!) { publishPost(id: $id) { post { status } } }";
+    app.gql_as(&staff, publish, json!({"id": id})).await;
+    let edit = "mutation($id: ID!) { updatePost(input: {id: $id, title: \"Seaweed shampoo after SMP\"}) { post { title } } }";
+    app.gql_as(&staff, edit, json!({"id": id})).await;
+    assert_eq!(
+        first_slug(&search(&app, "seaweed").await),
+        "is-kelp-shampoo-safe-on-pigmented-scalps"
+    );
+
+    let admin = app.token(Role::Admin).await;
+    app.gql_as(
+        &admin,
+        "mutation($id: ID!) { deletePost(id: $id) { deletedPostId } }",
+        json!({"id": id}),
+    )
+    .await;
+    assert_eq!(
+        search(&app, "kelp").await["data"]["search"]["totalCount"],
+        0,
+        "deleted leaves search"
+    );
+}
+
+async fn facets_filters_and_paging(app: TestApp) {
+    app.import_jsonl(FIXTURE).await;
+    let res = search(&app, "smp").await;
+    let total = res["data"]["search"]["totalCount"].as_u64().unwrap();
+    assert_eq!(total, 10, "{res}");
+    let facets = res["data"]["search"]["facets"]["tags"].as_array().unwrap();
+    assert_eq!(
+        facets[0],
+        json!({"name": "smp", "slug": "smp", "count": 10})
+    );
+    assert!(
+        facets.contains(&json!({"name": "hair loss", "slug": "hair-loss", "count": 3})),
+        "{res}"
+    );
+
+    let filtered = app
+        .gql(SEARCH, json!({"q": "smp", "tags": ["Hair Loss"]}))
+        .await;
+    assert_eq!(filtered["data"]["search"]["totalCount"], 3, "{filtered}");
+    let both = app
+        .gql(SEARCH, json!({"q": "smp", "tags": ["hair loss", "women"]}))
+        .await;
+    assert_eq!(slugs(&both), ["smp-for-women"]);
+    let category = app
+        .gql(SEARCH, json!({"q": "smp", "category": "hair-loss"}))
+        .await;
+    assert_eq!(category["data"]["search"]["totalCount"], 2, "{category}");
+
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let page = app
+            .gql(SEARCH, json!({"q": "smp", "first": 3, "after": after}))
+            .await;
+        seen.extend(slugs(&page));
+        if page["data"]["search"]["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["data"]["search"]["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(seen.len(), 10);
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 10, "no post twice across pages");
+
+    for vars in [
+        json!({"q": "smp", "first": 0}),
+        json!({"q": "smp", "first": 101}),
+        json!({"q": "smp", "after": "zzz"}),
+    ] {
+        assert_eq!(
+            error_code(&app.gql(SEARCH, vars.clone()).await),
+            "BAD_USER_INPUT",
+            "{vars}"
+        );
+    }
+}
+
+async fn suggests_a_correction_when_little_is_found(app: TestApp) {
+    app.import_jsonl(FIXTURE).await;
+    let res = search(&app, "shavng routene ").await;
+    assert_eq!(
+        res["data"]["search"]["didYouMean"], "shaving routine",
+        "{res}"
+    );
+    let fine = search(&app, "smp").await;
+    assert!(fine["data"]["search"]["didYouMean"].is_null());
+}
+
+async fn hostile_input_is_words_or_a_clear_error(app: TestApp) {
+    app.import_jsonl(FIXTURE).await;
+    let nested = format!("{}laser{}", "(".repeat(5_000), ")".repeat(5_000));
+    for q in [
+        "\"laser removal\"",
+        "laser AND removal OR NOT",
+        "title:laser",
+        "laser*",
+        "laser~2",
+        "laser^10",
+        "[laser TO removal]",
+        "\u{0}\u{7}laser\u{1b}[31m",
+        "+-&&||!(){}[]^\"~*?:\\/",
+        "",
+        "   ",
+    ] {
+        let started = Instant::now();
+        let res = search(&app, q).await;
+        assert!(res["errors"].is_null(), "{q:?}: {res}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{q:?} was slow");
+    }
+    assert_eq!(
+        first_slug(&search(&app, "title:laser").await),
+        "laser-removal"
+    );
+    for q in [nested.as_str(), &"smp ".repeat(2_600)] {
+        let res = search(&app, q).await;
+        assert_eq!(error_code(&res), "BAD_USER_INPUT", "{res}");
+        assert!(
+            res["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("500 characters")
+        );
+    }
+    // A long but legal query with many words is capped, not slow.
+    let res = search(&app, &"laser smp ".repeat(45)).await;
+    assert_eq!(first_slug(&res), "laser-removal");
+}
+
+async fn answers_the_question_with_the_sentence_that_does(app: TestApp) {
+    app.import_jsonl(FIXTURE).await;
+    let q =
+        "query($q: String!) { answer(question: $q) { text sentences confidence post { slug } } }";
+    let res = app
+        .gql(q, json!({"q": "how much does a touch-up cost?"}))
+        .await;
+    let answer = &res["data"]["answer"];
+    assert_eq!(answer["post"]["slug"], "touch-up-price", "{res}");
+    assert!(answer["text"].as_str().unwrap().contains("$250"), "{res}");
+    let confidence = answer["confidence"].as_f64().unwrap();
+    assert!((0.35..=1.0).contains(&confidence), "{confidence}");
+
+    let res = app
+        .gql(q, json!({"q": "does the pigment fade in sunlight"}))
+        .await;
+    assert!(
+        res["data"]["answer"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("ultraviolet"),
+        "{res}"
+    );
+
+    let none = app
+        .gql(q, json!({"q": "what is the capital of australia"}))
+        .await;
+    assert!(none["data"]["answer"].is_null(), "{none}");
+}
+
+async fn similar_and_related_posts(app: TestApp) {
+    app.import_jsonl(FIXTURE).await;
+    let res = app
+        .gql(
+            "{ similarQuestions(text: \"how long will my scalp stay red after the treatment\", first: 3) { post { slug kind } } }",
+            json!({}),
+        )
+        .await;
+    let similar = res["data"]["similarQuestions"].as_array().unwrap();
+    assert_eq!(similar[0]["post"]["slug"], "healing-redness", "{res}");
+    assert!(similar.iter().all(|h| h["post"]["kind"] == "QUESTION"));
+
+    let asked = app
+        .gql(
+            "mutation { askQuestion(input: {question: \"Can a laser take SMP pigment out again?\"}) { similarQuestions { post { slug } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        asked["data"]["askQuestion"]["similarQuestions"][0]["post"]["slug"], "laser-removal",
+        "{asked}"
+    );
+
+    let related = app
+        .gql(
+            "{ post(slug: \"strip-scar-camouflage\") { relatedPosts(first: 3) { slug } } }",
+            json!({}),
+        )
+        .await;
+    let related: Vec<&str> = related["data"]["post"]["relatedPosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["slug"].as_str().unwrap())
+        .collect();
+    assert!(
+        !related.is_empty() && !related.contains(&"strip-scar-camouflage"),
+        "{related:?}"
+    );
+}
+
+async fn search_analytics_for_staff(app: TestApp) {
+    app.import_jsonl(FIXTURE).await;
+    for q in ["touch-up cost", "Touch-up  cost?", "laser", "kelp shampoo"] {
+        search(&app, q).await;
+    }
+    let staff = app.token(Role::Staff).await;
+    let stats = "{ searchStats { totalSearches zeroResultSearches topQueries { query searches } zeroResultQueries { query } } }";
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let res = loop {
+        let res = app.gql_as(&staff, stats, json!({})).await;
+        if res["data"]["searchStats"]["totalSearches"] == 4 || Instant::now() > deadline {
+            break res;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let s = &res["data"]["searchStats"];
+    assert_eq!(s["totalSearches"], 4, "{res}");
+    assert_eq!(s["zeroResultSearches"], 1);
+    assert_eq!(
+        s["topQueries"][0],
+        json!({"query": "touch up cost", "searches": 2})
+    );
+    assert_eq!(s["zeroResultQueries"], json!([{"query": "kelp shampoo"}]));
+    assert_eq!(
+        error_code(&app.gql(stats, json!({})).await),
+        "UNAUTHENTICATED"
+    );
+}
