@@ -336,12 +336,11 @@ async fn run_eval(queries: &Path, corpus: &[PathBuf], misses: bool) -> CliResult
     }
     out.push_str(&row("all", &ours.overall, &baseline.overall));
     if misses {
-        out.push_str("\nnot first (query -> what came first):\n");
-        for (q, first) in &ours.misses {
-            out.push_str(&format!(
-                "  {q:?} -> {}\n",
-                first.as_deref().unwrap_or("(nothing)")
-            ));
+        for (name, report) in [("kbql", &ours), ("BM25", &baseline)] {
+            out.push_str(&format!("\n{name}: best answer not first (query -> what came first):\n"));
+            for (q, first) in &report.misses {
+                out.push_str(&format!("  {q:?} -> {}\n", first.as_deref().unwrap_or("(nothing)")));
+            }
         }
     }
     write_stdout(&out)?;

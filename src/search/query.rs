@@ -316,7 +316,10 @@ fn word_concept(searcher: &Searcher, fields: &Fields, word: &str, maybe_prefix: 
     }];
     let stop = is_stop_word(word);
     let numeric = word.chars().all(|c| c.is_ascii_digit());
-    if !stop && !numeric {
+    // A word the posts already use is most likely meant as typed; its
+    // near neighbours ("later" for "laser") would only add noise.
+    let known = best_df > 0;
+    if !stop && !numeric && !known {
         for c in vocabulary::fuzzy(searcher, fields.words, word, typo_budget(word), 3) {
             if seen.insert(stem(&c.word)) {
                 best_df = best_df.max(c.doc_freq);
