@@ -337,9 +337,14 @@ async fn run_eval(queries: &Path, corpus: &[PathBuf], misses: bool) -> CliResult
     out.push_str(&row("all", &ours.overall, &baseline.overall));
     if misses {
         for (name, report) in [("kbql", &ours), ("BM25", &baseline)] {
-            out.push_str(&format!("\n{name}: best answer not first (query -> what came first):\n"));
+            out.push_str(&format!(
+                "\n{name}: best answer not first (query -> what came first):\n"
+            ));
             for (q, first) in &report.misses {
-                out.push_str(&format!("  {q:?} -> {}\n", first.as_deref().unwrap_or("(nothing)")));
+                out.push_str(&format!(
+                    "  {q:?} -> {}\n",
+                    first.as_deref().unwrap_or("(nothing)")
+                ));
             }
         }
     }

@@ -37,14 +37,20 @@ pub fn register(manager: &TokenizerManager) {
     manager.register(STEMMED, stemmed_analyzer());
 }
 
+thread_local! {
+    // Building an analyzer allocates; queries stem many words.
+    static PLAIN_ANALYZER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(plain_analyzer());
+    static STEMMED_ANALYZER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(stemmed_analyzer());
+}
+
 /// Splits text into folded words, as the vocabulary field holds them.
 pub fn words(text: &str) -> Vec<String> {
-    tokens(&mut plain_analyzer(), text)
+    PLAIN_ANALYZER.with(|a| tokens(&mut a.borrow_mut(), text))
 }
 
 /// Folded, stemmed form of text, as the scored fields hold it.
 pub fn stems(text: &str) -> Vec<String> {
-    tokens(&mut stemmed_analyzer(), text)
+    STEMMED_ANALYZER.with(|a| tokens(&mut a.borrow_mut(), text))
 }
 
 /// The stem of one already-folded word.
@@ -101,5 +107,111 @@ mod tests {
     #[test]
     fn stop_words_are_recognised() {
         assert!(is_stop_word("the") && is_stop_word("how") && !is_stop_word("smp"));
+    }
+}
+
+/// The first three characters of a word or stem: a word can only stem to
+/// one of a set of stems if it starts like one of them.
+fn gate_key(text: &str) -> &str {
+    match text.char_indices().nth(3) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
+}
+
+/// An analyzer for marking snippets: like [`stemmed_analyzer`], but it
+/// stems only the words that start like one of `stems`. Stemming is the
+/// costly step of marking an answer, and most of its words cannot match.
+pub fn snippet_analyzer(stems: &[&str]) -> TextAnalyzer {
+    let gate: std::sync::Arc<std::collections::HashSet<String>> =
+        std::sync::Arc::new(stems.iter().map(|s| gate_key(s).to_owned()).collect());
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(GatedStemmer { gate })
+        .build()
+}
+
+#[derive(Clone)]
+struct GatedStemmer {
+    gate: std::sync::Arc<std::collections::HashSet<String>>,
+}
+
+impl tantivy::tokenizer::TokenFilter for GatedStemmer {
+    type Tokenizer<T: tantivy::tokenizer::Tokenizer> = GatedStemmerFilter<T>;
+
+    fn transform<T: tantivy::tokenizer::Tokenizer>(self, inner: T) -> GatedStemmerFilter<T> {
+        GatedStemmerFilter {
+            gate: self.gate,
+            inner,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct GatedStemmerFilter<T> {
+    gate: std::sync::Arc<std::collections::HashSet<String>>,
+    inner: T,
+}
+
+impl<T: tantivy::tokenizer::Tokenizer> tantivy::tokenizer::Tokenizer for GatedStemmerFilter<T> {
+    type TokenStream<'a> = GatedStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        GatedStemmerStream {
+            tail: self.inner.token_stream(text),
+            gate: &self.gate,
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+        }
+    }
+}
+
+struct GatedStemmerStream<'a, T> {
+    tail: T,
+    gate: &'a std::collections::HashSet<String>,
+    stemmer: frostem::Stemmer,
+}
+
+impl<T: tantivy::tokenizer::TokenStream> tantivy::tokenizer::TokenStream
+    for GatedStemmerStream<'_, T>
+{
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if self.gate.contains(gate_key(&token.text)) {
+            let stemmed = self.stemmer.stem(&token.text).into_owned();
+            token.text = stemmed;
+        }
+        true
+    }
+
+    fn token(&self) -> &tantivy::tokenizer::Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut tantivy::tokenizer::Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod snippet_tests {
+    use super::*;
+
+    #[test]
+    fn the_gated_analyzer_stems_like_the_index_where_it_matters() {
+        let mut gated = snippet_analyzer(&[&stem("fading"), &stem("sunlight")]);
+        let text = "Fading happens slowly in strong sunlight, the dots stay";
+        let got = tokens(&mut gated, text);
+        let want = stems(text);
+        for (g, w) in got.iter().zip(&want) {
+            if w == &stem("fading") || w == &stem("sunlight") {
+                assert_eq!(g, w);
+            }
+        }
+        assert!(got.contains(&stem("fading")) && got.contains(&stem("sunlight")));
     }
 }

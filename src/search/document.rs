@@ -16,6 +16,7 @@ pub fn to_document(f: &Fields, post: &IndexablePost) -> TantivyDocument {
         doc.add_text(f.tags, name);
         doc.add_facet(f.tag_facet, Facet::from_path([slug.as_str()]));
         doc.add_text(f.words, name);
+        doc.add_text(f.all, name);
     }
     if let Some(category) = &post.category_slug {
         doc.add_text(f.category, category);
@@ -23,5 +24,8 @@ pub fn to_document(f: &Fields, post: &IndexablePost) -> TantivyDocument {
     doc.add_text(f.words, &post.title);
     doc.add_text(f.words, &post.question);
     doc.add_text(f.words, &post.answer);
+    for text in [&post.title, &post.question, &post.answer] {
+        doc.add_text(f.all, text);
+    }
     doc
 }

@@ -7,11 +7,15 @@ use std::collections::BTreeMap;
 use tantivy::schema::Field;
 use tantivy::snippet::SnippetGenerator;
 
-use super::analysis::stemmed_analyzer;
+use super::analysis::snippet_analyzer;
 
 /// Marks around matched words in `Highlight::snippet`.
 pub const MARK_OPEN: &str = "<mark>";
 pub const MARK_CLOSE: &str = "</mark>";
+
+/// Longest excerpt of a title, and of a question or an answer.
+const TITLE_CHARS: usize = 200;
+const BODY_CHARS: usize = 180;
 
 /// One field's snippet.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,35 +31,38 @@ pub struct Highlight {
 
 /// Makes snippets for the hits of one search.
 pub struct Highlighter {
-    terms: BTreeMap<String, f32>,
-    field: Field,
+    title: Option<SnippetGenerator>,
+    body: Option<SnippetGenerator>,
 }
 
 impl Highlighter {
     pub fn new(terms: BTreeMap<String, f32>, any_field: Field) -> Self {
+        if terms.is_empty() {
+            return Highlighter {
+                title: None,
+                body: None,
+            };
+        }
+        let stems: Vec<&str> = terms.keys().map(String::as_str).collect();
+        let analyzer = snippet_analyzer(&stems);
+        let make = |chars| SnippetGenerator::new(terms.clone(), analyzer.clone(), any_field, chars);
         Highlighter {
-            terms,
-            field: any_field,
+            title: Some(make(TITLE_CHARS)),
+            body: Some(make(BODY_CHARS)),
         }
     }
 
-    /// A snippet of at most `max_chars` around the best matches in `text`;
-    /// `None` when nothing in it matched.
-    pub fn highlight(
-        &self,
-        field: &'static str,
-        text: &str,
-        max_chars: usize,
-    ) -> Option<Highlight> {
-        if self.terms.is_empty() || text.is_empty() {
+    /// An excerpt around the best matches in `text` (the whole of a short
+    /// title); `None` when nothing in it matched.
+    pub fn highlight(&self, field: &'static str, text: &str) -> Option<Highlight> {
+        let generator = if field == "title" {
+            self.title.as_ref()
+        } else {
+            self.body.as_ref()
+        }?;
+        if text.is_empty() {
             return None;
         }
-        let generator = SnippetGenerator::new(
-            self.terms.clone(),
-            stemmed_analyzer(),
-            self.field,
-            max_chars,
-        );
         let mut snippet = generator.snippet(text);
         if snippet.highlighted().is_empty() {
             return None;

@@ -11,7 +11,7 @@ use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use super::analysis::{is_stop_word, stem, words};
-use super::schema::{FIELD_WEIGHTS, Fields};
+use super::schema::{FIELD_WEIGHTS, FieldName, Fields};
 use super::synonyms::Synonyms;
 use super::vocabulary::{self, doc_freq, typo_budget};
 
@@ -137,6 +137,12 @@ impl Plan {
         let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
         for alt in &concept.alternatives {
             for (name, field_weight) in FIELD_WEIGHTS {
+                // A synonym phrase is looked for where posts name their
+                // topic, not in long answers: phrase matching reads
+                // positions, the most expensive part of a search.
+                if alt.stems.len() > 1 && alt.source != Source::Exact && name == FieldName::Answer {
+                    continue;
+                }
                 let field = fields.get(name);
                 let q: Box<dyn Query> = if alt.stems.len() == 1 {
                     Box::new(TermQuery::new(
@@ -167,33 +173,28 @@ impl Plan {
         }
     }
 
-    /// The whole query: at least one meaningful concept must match; stop
-    /// words only add score. `None` when there is nothing to look for.
+    /// The whole query: at least one meaningful concept must match, and
+    /// only meaningful concepts score. `None` when there is nothing to look
+    /// for.
     pub fn query(&self, fields: &Fields, filters: &Filters) -> Option<Box<dyn Query>> {
         if self.is_empty() {
             return None;
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        match self.mode {
-            Mode::Baseline => {
-                let any: Vec<_> = self
-                    .concepts
+        let scoring: Box<dyn Query> = match self.mode {
+            Mode::Baseline => Box::new(BooleanQuery::new(
+                self.concepts
                     .iter()
                     .map(|c| (Occur::Should, self.concept_query(fields, c)))
-                    .collect();
-                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-            }
-            Mode::Full => {
-                let any: Vec<_> = self
-                    .content_concepts()
-                    .map(|c| (Occur::Should, self.concept_query(fields, c)))
-                    .collect();
-                clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
-                for c in self.concepts.iter().filter(|c| !self.is_content(c)) {
-                    clauses.push((Occur::Should, self.concept_query(fields, c)));
-                }
-            }
+                    .collect(),
+            )),
+            Mode::Full => self.retrieval_query(fields),
+        };
+        let filtered =
+            !filters.tags.is_empty() || filters.category.is_some() || filters.kind.is_some();
+        if !filtered {
+            return Some(scoring);
         }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, scoring)];
         for tag in &filters.tags {
             let term = Term::from_facet(fields.tag_facet, &Facet::from_path([tag.as_str()]));
             clauses.push((
@@ -216,6 +217,46 @@ impl Plan {
             ));
         }
         Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// What finds the candidates: one flat union of the query's stems
+    /// over the all-words field, so that tantivy can skip whole blocks of
+    /// postings that cannot reach the top (block-max WAND) instead of
+    /// scoring every post that shares a word with the query. Few terms
+    /// keep that skipping cheap; the weighted fields and phrases rank the
+    /// candidates afterwards (see `rank`). Stop words are left out: they
+    /// match nearly every post and say nothing about which answers.
+    fn retrieval_query(&self, fields: &Fields) -> Box<dyn Query> {
+        let mut terms: BTreeMap<&str, f32> = BTreeMap::new();
+        for concept in self.content_concepts() {
+            // A synonym phrase would retrieve by its words alone, and those
+            // ("scalp", "hair") are the most common in the index; posts
+            // that use the phrase are still found by the concept's other
+            // forms and scored as phrases when ranked.
+            let forms = concept
+                .alternatives
+                .iter()
+                .filter(|a| a.stems.len() == 1 || a.source == Source::Exact);
+            for alt in forms {
+                let boost = alt.source.boost() / alt.stems.len() as f32;
+                for stem in alt.stems.iter().filter(|s| !is_stop_word(s)) {
+                    let slot = terms.entry(stem.as_str()).or_insert(0.0);
+                    *slot = slot.max(boost);
+                }
+            }
+        }
+        let clauses = terms
+            .into_iter()
+            .map(|(stem, boost)| {
+                let term = Term::from_field_text(fields.all, stem);
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                    boost,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// The stems to mark in snippets, with how much each matters.

@@ -1,30 +1,30 @@
-//! Re-ranking by coverage: a post that answers every part of a question
-//! beats one that repeats a single word of it many times. BM25 alone lets
-//! a long answer full of "smp" outrank a short post about the exact topic.
+//! Ranking the candidates retrieval found, looking only at them, never at
+//! the whole index. Each candidate is scored with the field-weighted
+//! concept queries (title and question above tags above answer, phrases as
+//! phrases), then scaled by coverage: a post that answers every part of a
+//! question beats one that repeats a single word of it many times (BM25
+//! alone lets a long answer full of "smp" outrank a short post about the
+//! exact topic). Phrasing nudges: among equals, a post whose question is
+//! worded like the visitor's ("how long…", "can I…") is the closer one.
 
 use std::collections::BTreeMap;
 
-use tantivy::query::EnableScoring;
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, Term};
 
 use super::query::Plan;
 use super::schema::Fields;
 
-/// For each hit, the share (0..=1, by weight) of the query's meaningful
-/// concepts it matches.
-pub fn coverage(
+/// For each of `hits`, its score under `query` if it matches, reading
+/// only the postings near the hits.
+fn scores(
     searcher: &Searcher,
-    fields: &Fields,
-    plan: &Plan,
+    query: &dyn Query,
     hits: &[(Score, DocAddress)],
-) -> tantivy::Result<Vec<f32>> {
-    let concepts: Vec<_> = plan.content_concepts().collect();
-    let total: f32 = concepts.iter().map(|c| c.weight.max(1e-3)).sum();
-    let mut covered = vec![0.0f32; hits.len()];
-    if concepts.len() <= 1 || hits.is_empty() {
-        return Ok(vec![1.0; hits.len()]);
-    }
-    // Hits grouped by segment, in doc order, remembering their rank.
+    scoring: bool,
+) -> tantivy::Result<Vec<Option<Score>>> {
+    let mut found = vec![None; hits.len()];
     let mut by_segment: BTreeMap<u32, Vec<(DocId, usize)>> = BTreeMap::new();
     for (rank, (_, addr)) in hits.iter().enumerate() {
         by_segment
@@ -32,37 +32,122 @@ pub fn coverage(
             .or_default()
             .push((addr.doc_id, rank));
     }
-    for concept in concepts {
-        let weight = plan
-            .concept_query(fields, concept)
-            .weight(EnableScoring::disabled_from_searcher(searcher))?;
-        for (segment_ord, docs) in by_segment.iter_mut() {
-            docs.sort_unstable();
-            let mut scorer = weight.scorer(searcher.segment_reader(*segment_ord), 1.0)?;
-            for &(doc, rank) in docs.iter() {
-                let mut at = scorer.doc();
-                if at == TERMINATED {
-                    break;
-                }
-                if at < doc {
-                    at = scorer.seek(doc);
-                }
-                if at == doc {
-                    covered[rank] += concept.weight.max(1e-3);
-                }
+    let enable = if scoring {
+        EnableScoring::enabled_from_searcher(searcher)
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    let weight = query.weight(enable)?;
+    for (segment_ord, mut docs) in by_segment {
+        docs.sort_unstable();
+        let mut scorer = weight.scorer(searcher.segment_reader(segment_ord), 1.0)?;
+        for (doc, rank) in docs {
+            let mut at = scorer.doc();
+            if at == TERMINATED {
+                break;
+            }
+            if at < doc {
+                at = scorer.seek(doc);
+            }
+            if at == doc {
+                found[rank] = Some(if scoring { scorer.score() } else { 1.0 });
             }
         }
     }
-    Ok(covered.into_iter().map(|c| (c / total).min(1.0)).collect())
+    Ok(found)
 }
 
-/// The final order: score scaled by coverage, so that matching more of
-/// the question dominates, and BM25 decides among equals.
-pub fn rerank(hits: Vec<(Score, DocAddress)>, coverage: &[f32]) -> Vec<(Score, DocAddress)> {
+/// Each candidate's field-weighted score and the share (0..=1, by IDF
+/// weight) of the query's meaningful concepts it matches.
+pub fn rescore(
+    searcher: &Searcher,
+    fields: &Fields,
+    plan: &Plan,
+    hits: &[(Score, DocAddress)],
+) -> tantivy::Result<Vec<(Score, f32)>> {
+    let concepts: Vec<_> = plan.content_concepts().collect();
+    let total: f32 = concepts.iter().map(|c| c.weight.max(1e-3)).sum();
+    let mut out = vec![(0.0, 0.0); hits.len()];
+    for concept in &concepts {
+        let query = plan.concept_query(fields, concept);
+        for (rank, score) in scores(searcher, query.as_ref(), hits, true)?
+            .into_iter()
+            .enumerate()
+        {
+            if let Some(score) = score {
+                out[rank].0 += score;
+                out[rank].1 += concept.weight.max(1e-3);
+            }
+        }
+    }
+    let single = concepts.len() <= 1;
+    Ok(out
+        .into_iter()
+        .map(|(score, covered)| {
+            (
+                score,
+                if single {
+                    1.0
+                } else {
+                    (covered / total.max(1e-6)).min(1.0)
+                },
+            )
+        })
+        .collect())
+}
+
+/// For each hit, how many of the query's stop words its title or question
+/// uses.
+pub fn phrasing(
+    searcher: &Searcher,
+    fields: &Fields,
+    plan: &Plan,
+    hits: &[(Score, DocAddress)],
+) -> tantivy::Result<Vec<u32>> {
+    let mut counts = vec![0u32; hits.len()];
+    for concept in plan.concepts.iter().filter(|c| !plan.is_content(c)) {
+        let Some(alt) = concept.alternatives.first() else {
+            continue;
+        };
+        let [stem] = alt.stems.as_slice() else {
+            continue;
+        };
+        let clauses: Vec<(Occur, Box<dyn Query>)> = [fields.title, fields.question]
+            .into_iter()
+            .map(|f| {
+                let q: Box<dyn Query> = Box::new(TermQuery::new(
+                    Term::from_field_text(f, stem),
+                    IndexRecordOption::Basic,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        for (rank, hit) in scores(searcher, &BooleanQuery::new(clauses), hits, false)?
+            .into_iter()
+            .enumerate()
+        {
+            counts[rank] += u32::from(hit.is_some());
+        }
+    }
+    Ok(counts)
+}
+
+/// The final order: the weighted score scaled by coverage, so that
+/// matching more of the question dominates, nudged by phrasing.
+pub fn rerank(
+    hits: Vec<(Score, DocAddress)>,
+    rescored: &[(Score, f32)],
+    phrasing: &[u32],
+) -> Vec<(Score, DocAddress)> {
     let mut ranked: Vec<(Score, DocAddress)> = hits
         .into_iter()
-        .zip(coverage)
-        .map(|((score, addr), cov)| (score * (0.2 + 0.8 * cov * cov), addr))
+        .zip(rescored.iter().zip(phrasing))
+        .map(|((_, addr), ((score, cov), words))| {
+            (
+                score * (0.2 + 0.8 * cov * cov) * (1.0 + 0.04 * *words as f32),
+                addr,
+            )
+        })
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     ranked

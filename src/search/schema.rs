@@ -8,7 +8,7 @@ use tantivy::schema::{
 
 use super::analysis::{PLAIN, STEMMED};
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Handles of the index's fields.
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +26,9 @@ pub struct Fields {
     pub category: Field,
     /// Every word of the post, unstemmed: the vocabulary.
     pub words: Field,
+    /// Every word of the post, stemmed, in one field: what candidates are
+    /// retrieved by before the weighted fields rank them.
+    pub all: Field,
 }
 
 /// The scored fields and their weights: a match in the title or the
@@ -68,6 +71,11 @@ pub fn build() -> (Schema, Fields) {
             .set_tokenizer(PLAIN)
             .set_index_option(IndexRecordOption::WithFreqs),
     );
+    let all = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(STEMMED)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
     let fields = Fields {
         id: b.add_u64_field(
             "id",
@@ -84,6 +92,7 @@ pub fn build() -> (Schema, Fields) {
         tag_facet: b.add_facet_field("tag_facet", FacetOptions::default()),
         category: b.add_text_field("category", STRING),
         words: b.add_text_field("words", plain),
+        all: b.add_text_field("all", all),
     };
     (b.build(), fields)
 }

@@ -2,14 +2,14 @@
 
 use std::time::Instant;
 
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{FacetCollector, TopDocs};
 use tantivy::schema::Facet;
 use tantivy::{DocAddress, Score, Searcher};
 
 use super::Search;
 use super::highlight::Highlighter;
 use super::query::{Filters, Mode, Plan};
-use super::rank::{coverage, rerank};
+use super::rank::{phrasing, rerank, rescore};
 use super::vocabulary::{self, doc_freq};
 use crate::error::{Error, Result};
 use crate::store::SearchLogEntry;
@@ -21,7 +21,7 @@ pub const MAX_QUERY_CHARS: usize = 500;
 pub const MAX_RESULT_WINDOW: usize = 1_000;
 /// Re-ranking looks at least this many candidates, so that a post that
 /// covers the whole question can climb from below the first page.
-const MIN_RERANK: usize = 100;
+const MIN_RERANK: usize = 50;
 
 #[derive(Debug, Clone)]
 pub struct SearchParams {
@@ -103,27 +103,30 @@ impl Search {
                 Mode::Baseline => wanted.max(1),
             };
             let top = TopDocs::with_limit(window).order_by_score();
-            let (mut ranked, total) = if params.with_facets {
+            // Collected on their own, the top documents let tantivy prune
+            // postings that cannot make the cut; counting needs no scores.
+            let mut ranked = if params.with_facets {
                 let mut facets = FacetCollector::for_field("tag_facet");
                 facets.add_facet(Facet::root());
-                let (ranked, total, counts) = searcher
-                    .search(&query, &(top, Count, facets))
+                let (ranked, counts) = searcher
+                    .search(&query, &(top, facets))
                     .map_err(Error::internal)?;
                 outcome.facets = counts
                     .top_k(Facet::root(), 50)
                     .into_iter()
                     .map(|(f, n)| (facet_slug(f), n))
                     .collect();
-                (ranked, total)
+                ranked
             } else {
-                searcher
-                    .search(&query, &(top, Count))
-                    .map_err(Error::internal)?
+                searcher.search(&query, &top).map_err(Error::internal)?
             };
+            let total = query.count(&searcher).map_err(Error::internal)?;
             if params.mode == Mode::Full {
-                let cov = coverage(&searcher, &fields, &outcome.plan, &ranked)
+                let rescored =
+                    rescore(&searcher, &fields, &outcome.plan, &ranked).map_err(Error::internal)?;
+                let phrased = phrasing(&searcher, &fields, &outcome.plan, &ranked)
                     .map_err(Error::internal)?;
-                ranked = rerank(ranked, &cov);
+                ranked = rerank(ranked, &rescored, &phrased);
             }
             outcome.total = total;
             outcome.hits = post_ids(

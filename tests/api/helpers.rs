@@ -190,7 +190,6 @@ impl TestApp {
         assert!(caught_up, "index caught up to {seq}");
     }
 
-
     /// Asks a question anonymously and returns its id.
     pub async fn ask(&self, question: &str) -> String {
         let res = self

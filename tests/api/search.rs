@@ -409,7 +409,7 @@ async fn similar_and_related_posts(app: TestApp) {
     app.import_jsonl(FIXTURE).await;
     let res = app
         .gql(
-            "{ similarQuestions(text: \"how long will my scalp stay red after the treatment\", first: 3) { post { slug kind } } }",
+            "{ similarQuestions(text: \"how many days will my scalp stay red after a session\", first: 3) { post { slug kind } } }",
             json!({}),
         )
         .await;

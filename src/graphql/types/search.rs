@@ -13,9 +13,6 @@ pub struct SearchHit {
     pub highlighter: Arc<Highlighter>,
 }
 
-/// Characters of context in an answer snippet.
-const ANSWER_SNIPPET_CHARS: usize = 180;
-
 #[Object]
 impl SearchHit {
     /// Relevance; comparable within one search only.
@@ -33,12 +30,12 @@ impl SearchHit {
     async fn highlights(&self) -> Vec<Highlight> {
         let p = &self.post.0;
         [
-            ("title", p.title.as_str(), 200),
-            ("question", p.question.as_str(), ANSWER_SNIPPET_CHARS),
-            ("answer", p.answer.as_str(), ANSWER_SNIPPET_CHARS),
+            ("title", p.title.as_str()),
+            ("question", p.question.as_str()),
+            ("answer", p.answer.as_str()),
         ]
         .into_iter()
-        .filter_map(|(field, text, max)| self.highlighter.highlight(field, text, max))
+        .filter_map(|(field, text)| self.highlighter.highlight(field, text))
         .map(Highlight)
         .collect()
     }
