@@ -15,6 +15,10 @@ use super::schema::{FIELD_WEIGHTS, FieldName, Fields};
 use super::synonyms::Synonyms;
 use super::vocabulary::{self, doc_freq, typo_budget};
 
+/// How much a concept's other matches add to its best one: a word in the
+/// title and the answer beats a word in the title alone, but not by much.
+pub const DISMAX_TIE_BREAKER: f32 = 0.25;
+
 /// Words beyond this many are ignored: no real question needs more, and it
 /// bounds the cost of a pasted essay.
 pub const MAX_QUERY_WORDS: usize = 32;
@@ -131,10 +135,9 @@ impl Plan {
         self.concepts.iter().filter(|c| self.is_content(c))
     }
 
-    /// The query for one concept: its best-matching form in its
-    /// best-matching field, plus a little of the rest.
-    pub fn concept_query(&self, fields: &Fields, concept: &Concept) -> Box<dyn Query> {
-        let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+    /// Every (form, field) a concept can match in, weighted.
+    pub fn concept_parts(&self, fields: &Fields, concept: &Concept) -> Vec<Box<dyn Query>> {
+        let mut parts: Vec<Box<dyn Query>> = Vec::new();
         for alt in &concept.alternatives {
             for (name, field_weight) in FIELD_WEIGHTS {
                 // A synonym phrase is looked for where posts name their
@@ -161,15 +164,26 @@ impl Plan {
                     Mode::Full => field_weight * alt.source.boost(),
                     Mode::Baseline => 1.0,
                 };
-                disjuncts.push(Box::new(BoostQuery::new(q, boost)));
+                parts.push(Box::new(BoostQuery::new(q, boost)));
             }
         }
+        parts
+    }
+
+    /// The query for one concept: its best-matching form in its
+    /// best-matching field, plus a little of the rest (see
+    /// [`DISMAX_TIE_BREAKER`]).
+    pub fn concept_query(&self, fields: &Fields, concept: &Concept) -> Box<dyn Query> {
+        let parts = self.concept_parts(fields, concept);
         match self.mode {
             // Summing over fields, as a plain multi-field BM25 does.
             Mode::Baseline => Box::new(BooleanQuery::new(
-                disjuncts.into_iter().map(|q| (Occur::Should, q)).collect(),
+                parts.into_iter().map(|q| (Occur::Should, q)).collect(),
             )),
-            Mode::Full => Box::new(DisjunctionMaxQuery::with_tie_breaker(disjuncts, 0.25)),
+            Mode::Full => Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                parts,
+                DISMAX_TIE_BREAKER,
+            )),
         }
     }
 
@@ -341,9 +355,9 @@ fn full_concepts(
 fn completion_limit(prefix: &str) -> usize {
     match prefix.chars().count() {
         0 | 1 => 0,
-        2 => 6,
-        3 => 12,
-        _ => 24,
+        2 => 5,
+        3 => 8,
+        _ => 12,
     }
 }
 

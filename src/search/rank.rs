@@ -13,7 +13,7 @@ use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, Term};
 
-use super::query::Plan;
+use super::query::{DISMAX_TIE_BREAKER, Plan};
 use super::schema::Fields;
 
 /// For each of `hits`, its score under `query` if it matches, reading
@@ -58,7 +58,10 @@ fn scores(
 }
 
 /// Each candidate's field-weighted score and the share (0..=1, by IDF
-/// weight) of the query's meaningful concepts it matches.
+/// weight) of the query's meaningful concepts it matches. Each form of a
+/// concept is scored on its own and combined as its disjunction-max query
+/// would: seeking a union of many postings to a few scattered candidates
+/// would read the postings between them all.
 pub fn rescore(
     searcher: &Searcher,
     fields: &Fields,
@@ -69,13 +72,25 @@ pub fn rescore(
     let total: f32 = concepts.iter().map(|c| c.weight.max(1e-3)).sum();
     let mut out = vec![(0.0, 0.0); hits.len()];
     for concept in &concepts {
-        let query = plan.concept_query(fields, concept);
-        for (rank, score) in scores(searcher, query.as_ref(), hits, true)?
-            .into_iter()
-            .enumerate()
-        {
-            if let Some(score) = score {
-                out[rank].0 += score;
+        // Per candidate: the best part's score and the sum of all.
+        let mut best = vec![0.0f32; hits.len()];
+        let mut sum = vec![0.0f32; hits.len()];
+        let mut matched = vec![false; hits.len()];
+        for part in plan.concept_parts(fields, concept) {
+            for (rank, score) in scores(searcher, part.as_ref(), hits, true)?
+                .into_iter()
+                .enumerate()
+            {
+                if let Some(score) = score {
+                    best[rank] = best[rank].max(score);
+                    sum[rank] += score;
+                    matched[rank] = true;
+                }
+            }
+        }
+        for rank in 0..hits.len() {
+            if matched[rank] {
+                out[rank].0 += best[rank] + DISMAX_TIE_BREAKER * (sum[rank] - best[rank]);
                 out[rank].1 += concept.weight.max(1e-3);
             }
         }

@@ -295,3 +295,68 @@ async fn the_demo_server_lists_posts_by_tag_page_by_page() {
     seen.dedup();
     assert_eq!(seen.len() as u64, total, "no post shows twice");
 }
+
+#[test]
+fn eval_reports_relevance_beside_the_baseline() {
+    let out = Command::new(env!("CARGO_BIN_EXE_kbql"))
+        .args([
+            "eval",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/eval/demo_queries.jsonl"),
+        ])
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = stdout(&out);
+    let all = report
+        .lines()
+        .find(|l| l.starts_with("all"))
+        .unwrap_or_else(|| panic!("{report}"));
+    let figures: Vec<f64> = all
+        .split_whitespace()
+        .skip(2)
+        .map(|f| f.parse().unwrap())
+        .collect();
+    let (ours, baseline) = (figures[0], figures[3]);
+    assert!(
+        ours > baseline,
+        "kbql's MRR@10 {ours} beats BM25's {baseline}:\n{report}"
+    );
+    for kind in ["plain", "typo", "prefix", "paraphrase"] {
+        assert!(
+            report.lines().any(|l| l.starts_with(kind)),
+            "{kind} missing:\n{report}"
+        );
+    }
+}
+
+#[test]
+fn gen_writes_a_deterministic_importable_corpus() {
+    let generate = |seed: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_kbql"))
+            .args(["gen", "--posts", "200", "--seed", seed])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        stdout(&out)
+    };
+    let a = generate("7");
+    assert_eq!(a, generate("7"));
+    assert_ne!(a, generate("8"));
+    assert_eq!(a.lines().count(), 200);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("corpus.jsonl");
+    std::fs::write(&file, &a).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kbql"))
+        .args(["import", file.to_str().unwrap(), "--data-dir"])
+        .arg(dir.path())
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).contains("200 created"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}
