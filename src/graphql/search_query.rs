@@ -85,7 +85,9 @@ impl SearchQuery {
             category: category.as_deref().map(Label::key_of),
             kind: None,
         };
-        params.with_facets = ctx.look_ahead().field("facets").exists();
+        let wants = ctx.look_ahead();
+        params.with_facets = wants.field("facets").exists();
+        params.with_total = ["totalCount", "pageInfo", "didYouMean"].iter().any(|f| wants.field(f).exists());
         params.log_as = Some("search");
         let outcome = search(ctx).search(&params)?;
         Ok(SearchConnection::new(store(ctx), offset, outcome).await?)

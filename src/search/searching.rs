@@ -31,6 +31,9 @@ pub struct SearchParams {
     pub limit: usize,
     pub mode: Mode,
     pub with_facets: bool,
+    /// Count every match (for `totalCount`, paging and "did you mean");
+    /// without it `total` only counts the candidates ranked.
+    pub with_total: bool,
     /// What to call this search in the analytics log; `None` logs nothing.
     pub log_as: Option<&'static str>,
 }
@@ -44,6 +47,7 @@ impl SearchParams {
             limit,
             mode: Mode::Full,
             with_facets: false,
+            with_total: true,
             log_as: None,
         }
     }
@@ -120,7 +124,11 @@ impl Search {
             } else {
                 searcher.search(&query, &top).map_err(Error::internal)?
             };
-            let total = query.count(&searcher).map_err(Error::internal)?;
+            let total = if params.with_total {
+                query.count(&searcher).map_err(Error::internal)?
+            } else {
+                ranked.len()
+            };
             if params.mode == Mode::Full {
                 let rescored =
                     rescore(&searcher, &fields, &outcome.plan, &ranked).map_err(Error::internal)?;
