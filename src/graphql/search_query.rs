@@ -87,7 +87,9 @@ impl SearchQuery {
         };
         let wants = ctx.look_ahead();
         params.with_facets = wants.field("facets").exists();
-        params.with_total = ["totalCount", "pageInfo", "didYouMean"].iter().any(|f| wants.field(f).exists());
+        params.with_total = ["totalCount", "pageInfo", "didYouMean"]
+            .iter()
+            .any(|f| wants.field(f).exists());
         params.log_as = Some("search");
         let outcome = search(ctx).search(&params)?;
         Ok(SearchConnection::new(store(ctx), offset, outcome).await?)

@@ -85,6 +85,8 @@ pub struct Plan {
     pub mode: Mode,
     pub words: Vec<String>,
     pub concepts: Vec<Concept>,
+    /// Stems in more than half of all posts (see `retrieval_query`).
+    pub common_stems: HashSet<String>,
 }
 
 impl Plan {
@@ -114,10 +116,15 @@ impl Plan {
                 .collect(),
             Mode::Full => full_concepts(searcher, fields, synonyms, &words, typing),
         };
+        let common_stems = match mode {
+            Mode::Baseline => HashSet::new(),
+            Mode::Full => common_stems(searcher, fields, &concepts),
+        };
         Plan {
             mode,
             words,
             concepts,
+            common_stems,
         }
     }
 
@@ -241,8 +248,23 @@ impl Plan {
     /// candidates afterwards (see `rank`). Stop words are left out: they
     /// match nearly every post and say nothing about which answers.
     fn retrieval_query(&self, fields: &Fields) -> Box<dyn Query> {
+        // A concept asked as a word that is on most posts ("smp" on an SMP
+        // blog) ranks candidates but does not retrieve them when another
+        // concept can: nearly every post would be a candidate.
+        let is_common = |c: &Concept| {
+            c.alternatives
+                .iter()
+                .filter(|a| a.source == Source::Exact)
+                .all(|a| a.stems.iter().all(|s| self.common_stems.contains(s)))
+        };
+        let content: Vec<&Concept> = self.content_concepts().collect();
+        let retrieving: Vec<&Concept> = if content.iter().all(|c| is_common(c)) {
+            content
+        } else {
+            content.into_iter().filter(|c| !is_common(c)).collect()
+        };
         let mut terms: BTreeMap<&str, f32> = BTreeMap::new();
-        for concept in self.content_concepts() {
+        for concept in retrieving {
             // A synonym phrase would retrieve by its words alone, and those
             // ("scalp", "hair") are the most common in the index; posts
             // that use the phrase are still found by the concept's other
@@ -287,6 +309,16 @@ impl Plan {
         }
         terms
     }
+}
+
+fn common_stems(searcher: &Searcher, fields: &Fields, concepts: &[Concept]) -> HashSet<String> {
+    let half = searcher.num_docs() / 2;
+    concepts
+        .iter()
+        .flat_map(|c| c.alternatives.iter().flat_map(|a| a.stems.iter()))
+        .filter(|s| half > 0 && doc_freq(searcher, fields.all, s) > half)
+        .cloned()
+        .collect()
 }
 
 /// How many posts contain a stem in any scored field (the largest of the
