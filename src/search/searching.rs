@@ -21,7 +21,7 @@ pub const MAX_QUERY_CHARS: usize = 500;
 pub const MAX_RESULT_WINDOW: usize = 1_000;
 /// Re-ranking looks at least this many candidates, so that a post that
 /// covers the whole question can climb from below the first page.
-const MIN_RERANK: usize = 50;
+const MIN_RERANK: usize = 30;
 
 #[derive(Debug, Clone)]
 pub struct SearchParams {
