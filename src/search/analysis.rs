@@ -70,20 +70,23 @@ fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
-/// Words that carry no topic in a visitor's question. They still score
-/// through BM25 (where their low IDF keeps them quiet) but they neither
-/// count towards how much of a query a post covers nor get expanded.
+/// See [`is_stop_word`].
+pub const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
+    "been", "before", "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from",
+    "get", "got", "had", "has", "have", "having", "he", "her", "his", "how", "i", "if", "in",
+    "into", "is", "it", "its", "just", "me", "my", "no", "not", "of", "on", "or", "our", "she",
+    "should", "so", "some", "than", "that", "the", "their", "them", "then", "there", "these",
+    "they", "this", "to", "too", "up", "us", "was", "we", "were", "what", "when", "where", "which",
+    "who", "why", "will", "with", "would", "you", "your", "s", "t",
+];
+
+/// Words that carry no topic in a visitor's question. They neither
+/// retrieve posts nor count towards how much of a query a post covers, and
+/// are never expanded; in a post's title or question they only nudge its
+/// rank (see `rank::phrasing`).
 pub fn is_stop_word(word: &str) -> bool {
-    const STOP: &[&str] = &[
-        "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
-        "been", "before", "but", "by", "can", "could", "did", "do", "does", "doing", "for", "from",
-        "get", "got", "had", "has", "have", "having", "he", "her", "his", "how", "i", "if", "in",
-        "into", "is", "it", "its", "just", "me", "my", "no", "not", "of", "on", "or", "our", "she",
-        "should", "so", "some", "than", "that", "the", "their", "them", "then", "there", "these",
-        "they", "this", "to", "too", "up", "us", "was", "we", "were", "what", "when", "where",
-        "which", "who", "why", "will", "with", "would", "you", "your", "s", "t",
-    ];
-    STOP.contains(&word)
+    STOP_WORDS.contains(&word)
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, OwnedValue};
 
 use super::Search;
-use super::searching::Hit;
+use super::analysis::STOP_WORDS;
+use super::searching::{Hit, post_ids};
 use crate::error::{Error, Result};
 
 /// The text of the post to find relatives of.
@@ -56,29 +57,6 @@ impl Search {
         let top = searcher
             .search(&query, &TopDocs::with_limit(limit.max(1)).order_by_score())
             .map_err(Error::internal)?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, addr) in top {
-            let column = searcher
-                .segment_reader(addr.segment_ord)
-                .fast_fields()
-                .u64("id")
-                .map_err(Error::internal)?;
-            if let Some(id) = column.first(addr.doc_id) {
-                hits.push(Hit {
-                    post_id: id as i64,
-                    score,
-                });
-            }
-        }
-        Ok(hits)
+        post_ids(&searcher, top.into_iter())
     }
 }
-
-const STOP_WORDS: &[&str] = &[
-    "about", "after", "also", "and", "any", "are", "because", "been", "before", "but", "can",
-    "could", "did", "does", "doing", "for", "from", "get", "had", "has", "have", "her", "his",
-    "how", "into", "its", "just", "more", "most", "not", "one", "our", "out", "over", "she",
-    "should", "some", "than", "that", "the", "their", "them", "then", "there", "these", "they",
-    "this", "very", "was", "were", "what", "when", "which", "who", "will", "with", "would", "you",
-    "your",
-];

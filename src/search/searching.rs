@@ -171,7 +171,8 @@ fn facet_slug(facet: &Facet) -> String {
         .unwrap_or_default()
 }
 
-fn post_ids(
+/// The post ids of hits, read from the id fast field.
+pub(super) fn post_ids(
     searcher: &Searcher,
     hits: impl Iterator<Item = (Score, DocAddress)>,
 ) -> Result<Vec<Hit>> {
