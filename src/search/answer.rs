@@ -46,37 +46,50 @@ impl Search {
 
 /// A concept's weight, and each form it takes (stems) with what a match
 /// through that form is worth.
-type WeightedConcept = (f32, Vec<(Vec<String>, f32)>);
+struct WeightedConcept {
+    weight: f32,
+    forms: Vec<(Vec<String>, f32)>,
+    /// The concept is what the question's expected kind of fact stands for
+    /// ("cost" when an amount of money is expected): a sentence stating
+    /// such a fact covers it, whatever its words.
+    asks_for_fact: bool,
+}
 
 /// Picks the answer among the candidate posts (best first, with scores):
 /// the one or two consecutive sentences that cover most of the question,
 /// weighed with how well their post as a whole matches it.
 pub fn choose(plan: &Plan, candidates: &[(PostText<'_>, f32)]) -> Option<AnswerOutcome> {
+    let expects = Expected::of(&plan.words);
     let concepts: Vec<WeightedConcept> = plan
         .content_concepts()
-        .map(|c| {
-            let forms = c
+        .map(|c| WeightedConcept {
+            weight: c.weight.max(1e-3),
+            forms: c
                 .alternatives
                 .iter()
                 .map(|a| (a.stems.clone(), source_weight(a.source)))
-                .collect();
-            (c.weight.max(1e-3), forms)
+                .collect(),
+            asks_for_fact: expects.is_some_and(|e| c.words.iter().any(|w| e.is_asked_by(w))),
         })
         .collect();
-    let total: f32 = concepts.iter().map(|(w, _)| w).sum();
+    let total: f32 = concepts.iter().map(|c| c.weight).sum();
     if concepts.is_empty() || total <= 0.0 {
         return None;
     }
-    let cover = |present: &HashSet<String>| -> f32 {
+    let cover = |present: &HashSet<String>, states_fact: bool| -> f32 {
         let got: f32 = concepts
             .iter()
-            .map(|(w, forms)| {
-                let best = forms
+            .map(|c| {
+                if states_fact && c.asks_for_fact {
+                    return c.weight;
+                }
+                let best = c
+                    .forms
                     .iter()
                     .filter(|(s, _)| s.iter().all(|t| present.contains(t)))
                     .map(|(_, q)| *q)
                     .fold(0.0, f32::max);
-                w * best
+                c.weight * best
             })
             .sum();
         got / total
@@ -88,21 +101,27 @@ pub fn choose(plan: &Plan, candidates: &[(PostText<'_>, f32)]) -> Option<AnswerO
     let mut best: Option<(f32, usize, usize, usize, f32, f32)> = None;
     let mut split: Vec<Vec<String>> = Vec::with_capacity(candidates.len());
     for (rank, (post, score)) in candidates.iter().enumerate() {
-        let post_cover = cover(&stem_set(&format!(
-            "{}\n{}\n{}",
-            post.title, post.question, post.answer
-        )));
-        let asked_cover = cover(&stem_set(&format!("{}\n{}", post.title, post.question)));
+        let answer_states_fact = expects.is_some_and(|t| t.found_in(post.answer));
+        let whole = format!("{}\n{}\n{}", post.title, post.question, post.answer);
+        let post_cover = cover(&stem_set(&whole), answer_states_fact);
+        let asked_cover = cover(
+            &stem_set(&format!("{}\n{}", post.title, post.question)),
+            false,
+        );
         let weight = (score / top_score).sqrt() / (1.0 + 0.1 * rank as f32);
         let sentences = split_sentences(post.answer);
         let sets: Vec<HashSet<String>> = sentences.iter().map(|s| stem_set(s)).collect();
         for i in 0..sentences.len() {
             for len in 1..=2usize.min(sentences.len() - i) {
                 let union: HashSet<String> = sets[i..i + len].iter().flatten().cloned().collect();
-                let window_cover = cover(&union);
-                // A second sentence must earn its place.
+                let states_fact =
+                    expects.is_some_and(|t| sentences[i..i + len].iter().any(|s| t.found_in(s)));
+                let window_cover = cover(&union, states_fact);
+                // A second sentence must earn its place; answers tend to
+                // lead with the point.
                 let value = (0.45 * window_cover + 0.35 * post_cover + 0.2 * asked_cover) * weight
-                    - 0.04 * (len - 1) as f32;
+                    - 0.04 * (len - 1) as f32
+                    - 0.01 * i as f32;
                 if best.is_none_or(|b| value > b.0) {
                     best = Some((value, rank, i, len, window_cover, post_cover));
                 }
@@ -126,6 +145,90 @@ pub fn choose(plan: &Plan, candidates: &[(PostText<'_>, f32)]) -> Option<AnswerO
         sentences: sentences[first..first + len].to_vec(),
         confidence,
     })
+}
+
+/// What kind of fact a question asks for, when its wording says so: "how
+/// much does it cost" wants an amount of money, "how long" a duration. A
+/// sentence that states one is likelier to be the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expected {
+    Money,
+    Duration,
+}
+
+impl Expected {
+    fn of(words: &[String]) -> Option<Expected> {
+        let has = |w: &str| words.iter().any(|x| x == w);
+        let pair = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1] == b);
+        if pair("how", "much")
+            || [
+                "cost",
+                "costs",
+                "price",
+                "fee",
+                "fees",
+                "charge",
+                "expensive",
+                "pay",
+            ]
+            .iter()
+            .any(|w| has(w))
+        {
+            Some(Expected::Money)
+        } else if pair("how", "long") || pair("how", "soon") || has("when") {
+            Some(Expected::Duration)
+        } else {
+            None
+        }
+    }
+
+    /// Whether a question word stands for this kind of fact.
+    fn is_asked_by(self, word: &str) -> bool {
+        match self {
+            Expected::Money => [
+                "cost",
+                "costs",
+                "price",
+                "prices",
+                "fee",
+                "fees",
+                "charge",
+                "much",
+                "expensive",
+                "pay",
+            ]
+            .contains(&word),
+            Expected::Duration => ["long", "soon", "when"].contains(&word),
+        }
+    }
+
+    fn found_in(self, sentence: &str) -> bool {
+        match self {
+            Expected::Money => {
+                sentence.contains(['$', '£', '€']) || sentence.to_lowercase().contains(" dollars")
+            }
+            Expected::Duration => {
+                let lower = sentence.to_lowercase();
+                let units = [
+                    "minute",
+                    "hour",
+                    "day",
+                    "week",
+                    "month",
+                    "year",
+                    "fortnight",
+                ];
+                let has_number = lower.split_whitespace().any(|w| {
+                    w.chars().next().is_some_and(|c| c.is_ascii_digit())
+                        || [
+                            "one", "two", "three", "four", "five", "six", "ten", "a few", "several",
+                        ]
+                        .contains(&w)
+                });
+                has_number && units.iter().any(|u| lower.contains(u))
+            }
+        }
+    }
 }
 
 fn source_weight(source: Source) -> f32 {
@@ -198,6 +301,28 @@ mod tests {
                 "2. Most people never need one"
             ]
         );
+    }
+
+    #[test]
+    fn questions_say_what_kind_of_fact_they_want() {
+        let words = |q: &str| crate::search::analysis::words(q);
+        assert_eq!(
+            Expected::of(&words("how much is a touch-up")),
+            Some(Expected::Money)
+        );
+        assert_eq!(
+            Expected::of(&words("touch-up price")),
+            Some(Expected::Money)
+        );
+        assert_eq!(
+            Expected::of(&words("how long does redness last")),
+            Some(Expected::Duration)
+        );
+        assert_eq!(Expected::of(&words("does smp fade")), None);
+        assert!(Expected::Money.found_in("It costs $250."));
+        assert!(!Expected::Money.found_in("It is affordable."));
+        assert!(Expected::Duration.found_in("Redness settles within two days."));
+        assert!(!Expected::Duration.found_in("Redness settles quickly."));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Search: analysis, the index and its indexer, querying, ranking,
 //! snippets and answers. Nothing here knows HTTP or GraphQL.
 
-mod analysis;
+pub(crate) mod analysis;
 mod analytics;
 pub mod answer;
 mod document;
