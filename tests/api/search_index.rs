@@ -12,6 +12,7 @@ on_both_backends!(
     deleting_the_index_folder_loses_nothing,
     a_restart_replays_only_what_the_index_missed,
     a_corrupt_index_is_rebuilt,
+    an_index_of_an_older_schema_is_replaced,
     another_process_import_is_searchable_within_a_second,
     reindex_rebuilds_on_demand_but_not_under_a_running_server,
 );
@@ -198,4 +199,23 @@ async fn reindex_rebuilds_on_demand_but_not_under_a_running_server(app: TestApp)
     let server = ServeProcess::start(dir.path(), &db);
     server.ready().await;
     assert_eq!(total(&server, "foil").await, 1);
+}
+
+async fn an_index_of_an_older_schema_is_replaced(app: TestApp) {
+    let dir = own_data_dir();
+    let db = database_for(&app, dir.path());
+    assert!(
+        kbql_cli(dir.path(), &db, &["import", FIXTURE])
+            .status
+            .success()
+    );
+    // What an index of schema version 0 would have left behind.
+    let old = dir.path().join("index").join("v0");
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::write(old.join("meta.json"), b"{}").unwrap();
+
+    let server = ServeProcess::start(dir.path(), &db);
+    server.ready().await;
+    assert_eq!(total(&server, "foil").await, 1);
+    assert!(!old.exists(), "the older index folder is removed");
 }
