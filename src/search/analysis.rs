@@ -79,6 +79,8 @@ pub const STOP_WORDS: &[&str] = &[
     "should", "so", "some", "than", "that", "the", "their", "them", "then", "there", "these",
     "they", "this", "to", "too", "up", "us", "was", "we", "were", "what", "when", "where", "which",
     "who", "why", "will", "with", "would", "you", "your", "s", "t",
+    // Function words of how visitors write to a doctor, not topics.
+    "very", "really", "please", "thank", "thanks", "hi", "hello", "hey",
 ];
 
 /// Words that carry no topic in a visitor's question. They neither
