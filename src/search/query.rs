@@ -346,9 +346,16 @@ fn full_concepts(
     typing: bool,
 ) -> Vec<Concept> {
     let mut concepts = Vec::new();
+    let mut groups_seen = HashSet::new();
     let mut i = 0;
     while i < words.len() {
         if let Some(m) = synonyms.match_at(words, i) {
+            // "how much does it cost" names the cost group twice: one
+            // concept, or a post would get credit for it twice.
+            if !groups_seen.insert(m.group) {
+                i += m.len;
+                continue;
+            }
             let matched = &words[i..i + m.len];
             let alternatives = m
                 .members

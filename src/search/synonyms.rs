@@ -13,6 +13,8 @@ pub struct Synonyms {
 /// A stretch of the query that is a synonym group member.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SynonymMatch {
+    /// Which group matched: two stretches of one query can name it twice.
+    pub group: usize,
     pub start: usize,
     pub len: usize,
     /// Every member of the group, the matched one included, as words.
@@ -38,12 +40,13 @@ impl Synonyms {
     /// The longest member starting at `start` of `query`, if any.
     pub fn match_at(&self, query: &[String], start: usize) -> Option<SynonymMatch> {
         let mut best: Option<SynonymMatch> = None;
-        for group in &self.groups {
+        for (index, group) in self.groups.iter().enumerate() {
             for member in group {
                 let end = start + member.len();
                 let fits = end <= query.len() && query[start..end] == member[..];
                 if fits && best.as_ref().is_none_or(|b| member.len() > b.len) {
                     best = Some(SynonymMatch {
+                        group: index,
                         start,
                         len: member.len(),
                         members: group.clone(),
