@@ -6,7 +6,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, kbql_cli};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -20,15 +20,7 @@ const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/blog_
 
 /// Runs `kbql` against the test app's own database.
 fn kbql(app: &TestApp, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kbql"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(app.data_dir.path())
-        .arg("--database-url")
-        .arg(&app.database_url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run kbql")
+    kbql_cli(app.data_dir.path(), &app.database_url, args)
 }
 
 fn stdout(o: &Output) -> String {
