@@ -24,10 +24,9 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 pub use answer::AnswerOutcome;
-pub use highlight::{Highlight, Highlighter, MARK_CLOSE, MARK_OPEN};
-pub use index::folder as index_folder;
+pub use highlight::{Highlight, Highlighter};
 pub use indexer::Indexer;
-pub use query::{Filters, MAX_QUERY_WORDS, Mode};
+pub use query::{Filters, Mode};
 pub use searching::{Hit, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SearchOutcome, SearchParams};
 
 use crate::error::Result;
