@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load benchmark of kbql on this machine. For each corpus size it measures:
 # import throughput, index build time, search over HTTP under 16 concurrent
-# clients beside a trivial GraphQL query (wrk), publish-to-searchable latency
+# clients beside a trivial GraphQL query (wrk; with the result cache on
+# search-box traffic, and without it), publish-to-searchable latency
 # in the same process and across processes, and the server's peak RSS.
 #
 #   scripts/bench.sh              # 10,000 and 100,000 posts
@@ -22,6 +23,35 @@ command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)
 cargo build --release --quiet
 kbql=$PWD/target/release/kbql
 
+start_server() {
+    RUST_LOG=warn "$kbql" serve --bind "127.0.0.1:$port" --data-dir "$dir" "${db_args[@]}" &
+    server=$!
+    trap 'kill $server 2>/dev/null || true' EXIT
+    until curl -sf "http://127.0.0.1:$port/readyz" > /dev/null; do sleep 0.1; done
+}
+
+stop_server() {
+    kill "$server"
+    wait "$server" 2>/dev/null || true
+    trap - EXIT
+}
+
+# load LABEL SCRIPT KIND: a warm-up, then a measured wrk run at 16 clients.
+load() {
+    QUERY_KIND=$3 wrk -t2 -c16 -d3s -s "scripts/bench/$2" "http://127.0.0.1:$port" > /dev/null
+    QUERY_KIND=$3 wrk -t2 -c16 -d"$duration" --latency -s "scripts/bench/$2" "http://127.0.0.1:$port" > "$dir/wrk.txt"
+    python3 - "$dir/wrk.txt" "$1" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def lat(p):
+    m = re.search(rf"^\s+{p}%\s+(\S+)", text, re.M)
+    return m.group(1) if m else "?"
+rps = re.search(r"Requests/sec:\s+(\S+)", text).group(1)
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(f"{sys.argv[2]}: {float(rps):,.0f} req/s, p50 {lat(50)}, p99 {lat(99)}" + (f", {errors.group(1)} errors" if errors else ""))
+PY
+}
+
 for n in "${sizes[@]}"; do
     dir=$(mktemp -d)
     db_args=()
@@ -35,36 +65,26 @@ for n in "${sizes[@]}"; do
     python3 -c "import sys; s=float(sys.argv[2])-float(sys.argv[1]); print(f'import: {int(sys.argv[3])/s:,.0f} posts/s ({s:.1f} s)')" "$start" "$end" "$n"
 
     start=$(date +%s.%N)
-    RUST_LOG=warn "$kbql" serve --bind "127.0.0.1:$port" --data-dir "$dir" "${db_args[@]}" &
-    server=$!
-    trap 'kill $server 2>/dev/null || true' EXIT
-    until curl -sf "http://127.0.0.1:$port/readyz" > /dev/null; do sleep 0.1; done
+    start_server
     end=$(date +%s.%N)
     python3 -c "import sys; print(f'index build at start-up: {float(sys.argv[2])-float(sys.argv[1]):.1f} s')" "$start" "$end"
 
-    for kind in trivial search; do
-        # Warm up, then measure.
-        QUERY_KIND=$kind wrk -t2 -c16 -d3s -s scripts/bench/search.lua "http://127.0.0.1:$port" > /dev/null
-        QUERY_KIND=$kind wrk -t2 -c16 -d"$duration" --latency -s scripts/bench/search.lua "http://127.0.0.1:$port" > "$dir/wrk-$kind.txt"
-        python3 - "$dir/wrk-$kind.txt" "$kind" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-def lat(p):
-    m = re.search(rf"^\s+{p}%\s+(\S+)", text, re.M)
-    return m.group(1) if m else "?"
-rps = re.search(r"Requests/sec:\s+(\S+)", text).group(1)
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(f"{sys.argv[2]:>8}: {float(rps):,.0f} req/s, p50 {lat(50)}, p99 {lat(99)}" + (f", {errors.group(1)} errors" if errors else ""))
-PY
-    done
+    # With the result cache (the default): the stack's ceiling, then
+    # search-box traffic (scripts/bench/mix.lua).
+    load trivial search.lua trivial
+    load "search (visitor mix)" mix.lua search
 
     token=$("$kbql" token create --name "Bench Staff" --role staff --data-dir "$dir" "${db_args[@]}" 2>/dev/null | tail -n 1)
     python3 scripts/bench/latency.py "http://127.0.0.1:$port" "$token" "$kbql" "$dir" "${db_args[@]}"
 
     rss=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
     echo "server peak RSS: $((rss / 1024)) MB"
-    kill "$server"
-    wait "$server" 2>/dev/null || true
-    trap - EXIT
+    stop_server
+
+    # Without the cache every request is a full search: the worst case.
+    KBQL_SEARCH_CACHE_MB=0 start_server
+    load "search (visitor mix, no cache)" mix.lua search
+    load "search (15 queries, no cache)" search.lua search
+    stop_server
     rm -rf "$dir"
 done

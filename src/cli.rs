@@ -145,7 +145,7 @@ async fn run_serve(storage: &StorageConfig, serve: ServeConfig) -> CliResult {
         tracing::info!(posts = summary.created, "loaded demo posts");
     }
     let services = Services::start(&store, &storage.data_dir).await?;
-    let server = Server::bind(serve.bind, store, services.search.clone()).await?;
+    let server = Server::bind(&serve, store, services.search.clone()).await?;
     tracing::info!("kbql listening on http://{}/graphql", server.local_addr());
     let served = server.run().await;
     services.stop().await;

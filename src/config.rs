@@ -57,4 +57,22 @@ pub struct ServeConfig {
     /// Load the built-in sample posts when the database has no posts yet.
     #[arg(long, env = "KBQL_DEMO")]
     pub demo: bool,
+
+    /// Memory for results of recent searches, in MiB (0 turns the cache
+    /// off). Entries are dropped whenever the index or the synonyms change.
+    #[arg(long, env = "KBQL_SEARCH_CACHE_MB", default_value_t = 32)]
+    pub search_cache_mb: u64,
+}
+
+impl Default for ServeConfig {
+    /// The defaults `kbql serve` starts with (environment variables
+    /// included), for embedding and tests.
+    fn default() -> Self {
+        #[derive(clap::Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            serve: ServeConfig,
+        }
+        <Defaults as clap::Parser>::parse_from(["kbql"]).serve
+    }
 }

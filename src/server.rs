@@ -16,6 +16,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::auth::{self, Principal};
+use crate::config::ServeConfig;
 use crate::error::{Error, Result};
 use crate::graphql::{KbSchema, RequestContext, build_schema};
 use crate::search::Search;
@@ -30,8 +31,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Store, search: Search) -> Self {
-        let schema = build_schema(store.clone(), search.clone());
+    pub fn new(config: &ServeConfig, store: Store, search: Search) -> Self {
+        let schema = build_schema(config, store.clone(), search.clone());
         AppState {
             store,
             search,
@@ -102,13 +103,14 @@ pub struct Server {
 }
 
 impl Server {
-    pub async fn bind(addr: SocketAddr, store: Store, search: Search) -> Result<Server> {
+    pub async fn bind(config: &ServeConfig, store: Store, search: Search) -> Result<Server> {
+        let addr = config.bind;
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|e| Error::bad_input(format!("cannot listen on {addr}: {e}")))?;
         Ok(Server {
             listener,
-            state: AppState::new(store, search),
+            state: AppState::new(config, store, search),
         })
     }
 

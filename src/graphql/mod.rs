@@ -17,8 +17,10 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 pub use context::RequestContext;
 pub use mutation::MutationRoot;
 
+use crate::config::ServeConfig;
 use crate::search::Search;
 use crate::store::Store;
+use search_connection::SearchCache;
 
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(query::PostQuery, search_query::SearchQuery);
@@ -27,7 +29,7 @@ pub type KbSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// The schema with its shared data. Per-request data (the caller, the
 /// loaders) is added by [`RequestContext::attach`].
-pub fn build_schema(store: Store, search: Search) -> KbSchema {
+pub fn build_schema(config: &ServeConfig, store: Store, search: Search) -> KbSchema {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
@@ -35,6 +37,9 @@ pub fn build_schema(store: Store, search: Search) -> KbSchema {
     )
     .data(store)
     .data(search)
+    .data(SearchCache::new(
+        config.search_cache_mb.saturating_mul(1 << 20),
+    ))
     .finish()
 }
 

@@ -1,6 +1,6 @@
 //! The connection `search` returns: ranked hits, offset-paged.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use async_graphql::{Context, Object, Result, SimpleObject};
 use base64::Engine;
@@ -11,7 +11,9 @@ use super::connection::{PageInfo, prime};
 use super::context::store;
 use super::types::{Post, SearchFacets, SearchHit, TagFacet};
 use crate::error::Error;
-use crate::search::{Highlighter, Hit, SearchOutcome};
+use crate::search::{
+    Highlight as FoundHighlight, Highlighter, Hit, ResultCache, SearchOutcome, Weigh,
+};
 use crate::store::Store;
 
 /// Search cursors are positions in the ranking, opaque to clients.
@@ -40,13 +42,100 @@ pub async fn posts_of(store: &Store, hits: &[Hit]) -> Result<Vec<(Hit, post::Mod
         .collect())
 }
 
-pub struct SearchConnection {
-    pub offset: usize,
+/// One page of a search with its posts: what the result cache keeps.
+/// Snippets are made on first demand and kept with the page.
+pub struct SearchPage {
     pub total: usize,
-    pub hits: Vec<(Hit, post::Model)>,
+    pub hits: Vec<PageHit>,
     pub facets: Vec<(String, u64)>,
     pub did_you_mean: Option<String>,
-    pub highlighter: Arc<Highlighter>,
+    pub highlighter: Highlighter,
+}
+
+pub struct PageHit {
+    pub hit: Hit,
+    pub post: post::Model,
+    highlights: OnceLock<Vec<FoundHighlight>>,
+}
+
+impl SearchPage {
+    pub async fn load(store: &Store, outcome: SearchOutcome) -> Result<Arc<Self>, Error> {
+        let hits = posts_of(store, &outcome.hits)
+            .await?
+            .into_iter()
+            .map(|(hit, post)| PageHit {
+                hit,
+                post,
+                highlights: OnceLock::new(),
+            })
+            .collect();
+        Ok(Arc::new(SearchPage {
+            total: outcome.total,
+            hits,
+            facets: outcome.facets,
+            did_you_mean: outcome.did_you_mean,
+            highlighter: outcome.highlighter,
+        }))
+    }
+
+    /// The snippets of hit `i` (title, question, answer; those that match).
+    pub fn highlights(&self, i: usize) -> &[FoundHighlight] {
+        let Some(h) = self.hits.get(i) else {
+            return &[];
+        };
+        h.highlights.get_or_init(|| {
+            let p = &h.post;
+            [
+                ("title", p.title.as_str()),
+                ("question", p.question.as_str()),
+                ("answer", p.answer.as_str()),
+            ]
+            .into_iter()
+            .filter_map(|(field, text)| self.highlighter.highlight(field, text))
+            .collect()
+        })
+    }
+
+    /// The hits as GraphQL objects.
+    pub fn search_hits(self: &Arc<Self>) -> Vec<SearchHit> {
+        (0..self.hits.len())
+            .map(|i| SearchHit {
+                page: self.clone(),
+                index: i,
+                post: Post(self.hits[i].post.clone()),
+            })
+            .collect()
+    }
+
+    fn models(&self) -> Vec<post::Model> {
+        self.hits.iter().map(|h| h.post.clone()).collect()
+    }
+}
+
+impl Weigh for Arc<SearchPage> {
+    fn weight(&self) -> u64 {
+        let posts: usize = self
+            .hits
+            .iter()
+            .map(|h| {
+                // The post's text, once as stored and about once more as
+                // snippets.
+                2 * (h.post.title.len() + h.post.question.len() + h.post.answer.len())
+                    + h.post.slug.len()
+                    + 512
+            })
+            .sum();
+        let facets: usize = self.facets.iter().map(|(s, _)| s.len() + 32).sum();
+        (1_024 + posts + facets) as u64
+    }
+}
+
+/// Recent search pages, shared by every request.
+pub type SearchCache = ResultCache<Arc<SearchPage>>;
+
+pub struct SearchConnection {
+    pub offset: usize,
+    pub page: Arc<SearchPage>,
 }
 
 #[derive(SimpleObject)]
@@ -55,55 +144,30 @@ pub struct SearchEdge {
     pub node: SearchHit,
 }
 
-impl SearchConnection {
-    pub async fn new(store: &Store, offset: usize, outcome: SearchOutcome) -> Result<Self, Error> {
-        let hits = posts_of(store, &outcome.hits).await?;
-        Ok(SearchConnection {
-            offset,
-            total: outcome.total,
-            hits,
-            facets: outcome.facets,
-            did_you_mean: outcome.did_you_mean,
-            highlighter: Arc::new(outcome.highlighter),
-        })
-    }
-
-    fn hit(&self, hit: &Hit, post: &post::Model) -> SearchHit {
-        SearchHit {
-            score: hit.score,
-            post: Post(post.clone()),
-            highlighter: self.highlighter.clone(),
-        }
-    }
-
-    fn models(&self) -> Vec<post::Model> {
-        self.hits.iter().map(|(_, p)| p.clone()).collect()
-    }
-}
-
 #[Object]
 impl SearchConnection {
     /// How many published posts match, across all pages.
     async fn total_count(&self) -> i64 {
-        self.total as i64
+        self.page.total as i64
     }
 
     async fn edges(&self, ctx: &Context<'_>) -> Result<Vec<SearchEdge>> {
         let post = ctx.look_ahead().field("node").field("post");
         prime(
             ctx,
-            &self.models(),
+            &self.page.models(),
             post.field("tags").exists(),
             post.field("category").exists(),
         )
         .await?;
         Ok(self
-            .hits
-            .iter()
+            .page
+            .search_hits()
+            .into_iter()
             .enumerate()
-            .map(|(i, (hit, post))| SearchEdge {
+            .map(|(i, node)| SearchEdge {
                 cursor: encode_cursor(self.offset + i),
-                node: self.hit(hit, post),
+                node,
             })
             .collect())
     }
@@ -112,34 +176,31 @@ impl SearchConnection {
         let post = ctx.look_ahead().field("post");
         prime(
             ctx,
-            &self.models(),
+            &self.page.models(),
             post.field("tags").exists(),
             post.field("category").exists(),
         )
         .await?;
-        Ok(self
-            .hits
-            .iter()
-            .map(|(hit, post)| self.hit(hit, post))
-            .collect())
+        Ok(self.page.search_hits())
     }
 
     async fn page_info(&self) -> PageInfo {
-        let end = self.offset + self.hits.len();
+        let end = self.offset + self.page.hits.len();
         PageInfo {
-            has_next_page: end < self.total.min(crate::search::MAX_RESULT_WINDOW),
+            has_next_page: end < self.page.total.min(crate::search::MAX_RESULT_WINDOW),
             has_previous_page: self.offset > 0,
-            start_cursor: (!self.hits.is_empty()).then(|| encode_cursor(self.offset)),
-            end_cursor: (!self.hits.is_empty()).then(|| encode_cursor(end - 1)),
+            start_cursor: (!self.page.hits.is_empty()).then(|| encode_cursor(self.offset)),
+            end_cursor: (!self.page.hits.is_empty()).then(|| encode_cursor(end - 1)),
         }
     }
 
     /// Counts over every matching post, for filter menus.
     async fn facets(&self, ctx: &Context<'_>) -> Result<SearchFacets> {
-        let slugs: Vec<String> = self.facets.iter().map(|(s, _)| s.clone()).collect();
+        let slugs: Vec<String> = self.page.facets.iter().map(|(s, _)| s.clone()).collect();
         let names = store(ctx).tag_names(&slugs).await?;
         Ok(SearchFacets {
             tags: self
+                .page
                 .facets
                 .iter()
                 .map(|(slug, count)| TagFacet {
@@ -154,7 +215,7 @@ impl SearchConnection {
     /// A corrected query from the index's own vocabulary, when this one
     /// found little or nothing; null otherwise.
     async fn did_you_mean(&self) -> Option<&str> {
-        self.did_you_mean.as_deref()
+        self.page.did_you_mean.as_deref()
     }
 }
 

@@ -1,4 +1,5 @@
 use std::sync::Arc;
+use std::time::Instant;
 
 use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, Utc};
@@ -7,12 +8,12 @@ use super::connection::MAX_PAGE_SIZE;
 use super::context::{search, store};
 use super::guards::RoleGuard;
 use super::ids::to_id;
-use super::search_connection::{SearchConnection, decode_cursor, posts_of};
+use super::search_connection::{SearchCache, SearchConnection, SearchPage, decode_cursor};
 use super::types::{Answer, Post, QueryStat, SearchHit, SearchStats, SynonymGroup};
 use crate::domain::{Label, PostKind};
 use crate::error::Error;
 use crate::search::answer::{PostText, choose};
-use crate::search::{Filters, SearchParams};
+use crate::search::{CacheKey, Filters, SearchParams};
 
 /// Similar questions shown at most, e.g. under a question being typed.
 pub const MAX_SIMILAR: i32 = 20;
@@ -36,17 +37,24 @@ pub async fn similar_questions(
 ) -> Result<Vec<SearchHit>> {
     let mut params = SearchParams::new(text, limit);
     params.filters.kind = Some(PostKind::Question.as_str().to_owned());
-    let outcome = search(ctx).search(&params)?;
-    let highlighter = Arc::new(outcome.highlighter);
-    let hits = posts_of(store(ctx), &outcome.hits).await?;
-    Ok(hits
-        .into_iter()
-        .map(|(hit, post)| SearchHit {
-            score: hit.score,
-            post: Post(post),
-            highlighter: highlighter.clone(),
-        })
-        .collect())
+    Ok(search_page(ctx, &params).await?.search_hits())
+}
+
+/// The page `params` asks for, from the cache of recent searches when the
+/// index and synonyms have not moved since it was made.
+async fn search_page(ctx: &Context<'_>, params: &SearchParams) -> Result<Arc<SearchPage>, Error> {
+    let started = Instant::now();
+    let search = search(ctx);
+    let cache = ctx.data_unchecked::<SearchCache>();
+    let key = CacheKey::new(search.generation(), params);
+    if let Some(page) = cache.get(&key) {
+        search.log_search(params, page.total, started);
+        return Ok(page);
+    }
+    let outcome = search.search(params)?;
+    let page = SearchPage::load(store(ctx), outcome).await?;
+    cache.insert(key, page.clone());
+    Ok(page)
 }
 
 #[derive(Default)]
@@ -91,8 +99,8 @@ impl SearchQuery {
             .iter()
             .any(|f| wants.field(f).exists());
         params.log_as = Some("search");
-        let outcome = search(ctx).search(&params)?;
-        Ok(SearchConnection::new(store(ctx), offset, outcome).await?)
+        let page = search_page(ctx, &params).await?;
+        Ok(SearchConnection { offset, page })
     }
 
     /// The answer to a visitor's question for a chat widget: the best post

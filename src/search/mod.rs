@@ -4,6 +4,7 @@
 pub(crate) mod analysis;
 mod analytics;
 pub mod answer;
+mod cache;
 mod document;
 pub mod eval;
 mod highlight;
@@ -18,12 +19,14 @@ mod synonyms;
 mod vocabulary;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use tokio::sync::watch;
 
 pub use answer::AnswerOutcome;
+pub use cache::{CacheKey, Generation, ResultCache, Weigh};
 pub use highlight::{Highlight, Highlighter};
 pub use indexer::Indexer;
 pub use query::{Filters, Mode};
@@ -44,6 +47,8 @@ struct Inner {
     index: Arc<SearchIndex>,
     store: Store,
     synonyms: RwLock<Arc<Synonyms>>,
+    /// Bumped whenever the synonym groups change, for cached results.
+    synonyms_version: AtomicU64,
     applied: watch::Receiver<i64>,
     ready: watch::Receiver<bool>,
     log: analytics::Logger,
@@ -71,6 +76,7 @@ impl Search {
                 log: analytics::Logger::start(store.clone()),
                 store,
                 synonyms: RwLock::new(Arc::new(synonyms)),
+                synonyms_version: AtomicU64::new(0),
                 applied: applied_rx,
                 ready: ready_rx,
             }),
@@ -101,6 +107,14 @@ impl Search {
         *self.inner.applied.borrow()
     }
 
+    /// What a search's outcome depends on besides its parameters.
+    pub fn generation(&self) -> Generation {
+        Generation {
+            applied: self.applied(),
+            synonyms: self.inner.synonyms_version.load(Ordering::Acquire),
+        }
+    }
+
     pub fn is_ready(&self) -> bool {
         *self.inner.ready.borrow()
     }
@@ -125,9 +139,12 @@ impl Search {
     /// periodically to pick up edits made through other processes).
     pub async fn reload_synonyms(&self) -> Result<()> {
         let groups = self.inner.store.synonym_groups().await?;
-        let compiled = Arc::new(Synonyms::new(&groups));
-        if let Ok(mut slot) = self.inner.synonyms.write() {
-            *slot = compiled;
+        let compiled = Synonyms::new(&groups);
+        if let Ok(mut slot) = self.inner.synonyms.write()
+            && **slot != compiled
+        {
+            *slot = Arc::new(compiled);
+            self.inner.synonyms_version.fetch_add(1, Ordering::Release);
         }
         Ok(())
     }

@@ -150,16 +150,22 @@ impl Search {
                 &params.text,
             );
         }
+        self.log_search(params, outcome.total, started);
+        Ok(outcome)
+    }
+
+    /// Records a search in the analytics log when `params` asks for it;
+    /// also for searches answered from a cache.
+    pub fn log_search(&self, params: &SearchParams, total: usize, started: Instant) {
         if let Some(source) = params.log_as {
             self.inner.log.record(SearchLogEntry {
                 query: normalise_for_log(&params.text),
                 source,
-                hits: outcome.total as u64,
+                hits: total as u64,
                 took_micros: started.elapsed().as_micros().min(u32::MAX as u128) as u32,
                 at: crate::store::now(),
             });
         }
-        Ok(outcome)
     }
 }
 

@@ -5,7 +5,7 @@ use super::analysis::words;
 use crate::store::SynonymGroup;
 
 /// Groups with each term split into folded words, ready for matching.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Synonyms {
     groups: Vec<Vec<Vec<String>>>,
 }

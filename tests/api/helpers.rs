@@ -3,6 +3,7 @@
 
 use std::sync::Once;
 
+use kbql::config::ServeConfig;
 use kbql::domain::Role;
 use kbql::search::Search;
 use kbql::server::{Server, Services};
@@ -93,13 +94,13 @@ impl TestApp {
             search.wait_ready(std::time::Duration::from_secs(30)).await,
             "index ready"
         );
-        let server = Server::bind(
-            "127.0.0.1:0".parse().unwrap(),
-            store.clone(),
-            search.clone(),
-        )
-        .await
-        .expect("bind");
+        let config = ServeConfig {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            ..ServeConfig::default()
+        };
+        let server = Server::bind(&config, store.clone(), search.clone())
+            .await
+            .expect("bind");
         let address = format!("http://{}", server.local_addr());
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(server.run_until(async {

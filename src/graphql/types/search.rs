@@ -4,20 +4,21 @@ use async_graphql::{Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::Post;
-use crate::search::{Highlight as FoundHighlight, Highlighter};
+use crate::graphql::search_connection::SearchPage;
+use crate::search::Highlight as FoundHighlight;
 
 /// A post found by a search, with why it was found.
 pub struct SearchHit {
-    pub score: f32,
+    pub page: Arc<SearchPage>,
+    pub index: usize,
     pub post: Post,
-    pub highlighter: Arc<Highlighter>,
 }
 
 #[Object]
 impl SearchHit {
     /// Relevance; comparable within one search only.
     async fn score(&self) -> f64 {
-        f64::from(self.score)
+        f64::from(self.page.hits[self.index].hit.score)
     }
 
     async fn post(&self) -> &Post {
@@ -28,16 +29,12 @@ impl SearchHit {
     /// matched words marked, including words matched through a typo, a
     /// prefix or a synonym. Fields that did not match are left out.
     async fn highlights(&self) -> Vec<Highlight> {
-        let p = &self.post.0;
-        [
-            ("title", p.title.as_str()),
-            ("question", p.question.as_str()),
-            ("answer", p.answer.as_str()),
-        ]
-        .into_iter()
-        .filter_map(|(field, text)| self.highlighter.highlight(field, text))
-        .map(Highlight)
-        .collect()
+        self.page
+            .highlights(self.index)
+            .iter()
+            .cloned()
+            .map(Highlight)
+            .collect()
     }
 }
 

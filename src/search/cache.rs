@@ -1,0 +1,188 @@
+//! Results of recent searches, reused while the index and the synonym
+//! groups stay as they are.
+//!
+//! Visitors repeat each other: the same few questions, and the same
+//! keystrokes of search-as-you-type. A repeat costs a hash lookup instead
+//! of a retrieval, a re-ranking and a database read. Every key carries the
+//! index's watermark and the synonyms' version, so an entry can never be
+//! served after a write the index has applied; the whole cache is dropped
+//! when either moves, which bounds memory to the current generation.
+
+use std::hash::Hash;
+use std::sync::Mutex;
+
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
+
+use super::query::Filters;
+use super::searching::SearchParams;
+
+/// Something the cache can hold, with its approximate size in bytes.
+pub trait Weigh {
+    fn weight(&self) -> u64;
+}
+
+/// The state of the index and the synonyms a result was computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Generation {
+    pub applied: i64,
+    pub synonyms: u64,
+}
+
+/// Everything a search's outcome depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey {
+    generation: Generation,
+    text: String,
+    tags: Vec<String>,
+    category: Option<String>,
+    kind: Option<String>,
+    offset: usize,
+    limit: usize,
+    with_facets: bool,
+    with_total: bool,
+}
+
+impl CacheKey {
+    pub fn new(generation: Generation, params: &SearchParams) -> Self {
+        let Filters {
+            tags,
+            category,
+            kind,
+        } = &params.filters;
+        CacheKey {
+            generation,
+            text: params.text.clone(),
+            tags: tags.clone(),
+            category: category.clone(),
+            kind: kind.clone(),
+            offset: params.offset,
+            limit: params.limit,
+            with_facets: params.with_facets,
+            with_total: params.with_total,
+        }
+    }
+
+    fn weight(&self) -> u64 {
+        (std::mem::size_of::<Self>()
+            + self.text.len()
+            + self.tags.iter().map(String::len).sum::<usize>()) as u64
+    }
+}
+
+#[derive(Clone)]
+struct ByWeight;
+
+impl<V: Weigh> Weighter<CacheKey, V> for ByWeight {
+    fn weight(&self, key: &CacheKey, value: &V) -> u64 {
+        key.weight() + value.weight()
+    }
+}
+
+/// A bounded cache of search results; a budget of 0 bytes turns it off.
+pub struct ResultCache<V> {
+    entries: Option<Cache<CacheKey, V, ByWeight>>,
+    current: Mutex<Option<Generation>>,
+}
+
+impl<V: Weigh + Clone> ResultCache<V> {
+    pub fn new(budget_bytes: u64) -> Self {
+        // An estimate for sizing the table: results of ~16 KiB each.
+        let estimated = (budget_bytes / 16_384).max(16) as usize;
+        ResultCache {
+            entries: (budget_bytes > 0)
+                .then(|| Cache::with_weighter(estimated, budget_bytes, ByWeight)),
+            current: Mutex::new(None),
+        }
+    }
+
+    pub fn get(&self, key: &CacheKey) -> Option<V> {
+        let entries = self.entries.as_ref()?;
+        self.enter(key.generation);
+        entries.get(key)
+    }
+
+    pub fn insert(&self, key: CacheKey, value: V) {
+        let Some(entries) = &self.entries else {
+            return;
+        };
+        if self.enter(key.generation) {
+            entries.insert(key, value);
+        }
+    }
+
+    /// Moves the cache to `generation` if it is newer, dropping what older
+    /// generations left. Returns whether `generation` is the current one
+    /// (a result computed before a newer generation arrived is not kept).
+    fn enter(&self, generation: Generation) -> bool {
+        let Ok(mut current) = self.current.lock() else {
+            return false;
+        };
+        match *current {
+            Some(now) if now == generation => true,
+            Some(now) if now.applied > generation.applied => false,
+            _ => {
+                *current = Some(generation);
+                if let Some(entries) = &self.entries {
+                    entries.clear();
+                }
+                true
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Debug, PartialEq)]
+    struct Value(u64);
+
+    impl Weigh for Value {
+        fn weight(&self) -> u64 {
+            self.0
+        }
+    }
+
+    fn key(applied: i64, synonyms: u64, text: &str) -> CacheKey {
+        CacheKey::new(
+            Generation { applied, synonyms },
+            &SearchParams::new(text, 10),
+        )
+    }
+
+    #[test]
+    fn a_result_is_served_until_the_generation_moves() {
+        let cache = ResultCache::new(1 << 20);
+        cache.insert(key(1, 0, "fade"), Value(10));
+        assert_eq!(cache.get(&key(1, 0, "fade")), Some(Value(10)));
+        assert_eq!(cache.get(&key(1, 0, "fades")), None);
+        assert_eq!(cache.get(&key(2, 0, "fade")), None);
+        // The older generation's entries are gone, not merely unreachable.
+        assert_eq!(cache.entries.as_ref().unwrap().len(), 0);
+        cache.insert(key(2, 0, "fade"), Value(10));
+        assert_eq!(cache.get(&key(2, 1, "fade")), None, "synonyms changed");
+    }
+
+    #[test]
+    fn results_of_an_older_generation_are_not_kept() {
+        let cache = ResultCache::new(1 << 20);
+        assert_eq!(cache.get(&key(5, 0, "cost")), None);
+        cache.insert(key(4, 0, "cost"), Value(10));
+        assert_eq!(cache.get(&key(4, 0, "cost")), None);
+        assert_eq!(cache.get(&key(5, 0, "cost")), None);
+    }
+
+    #[test]
+    fn the_budget_bounds_what_is_kept_and_zero_turns_it_off() {
+        let cache = ResultCache::new(10_000);
+        for i in 0..100 {
+            cache.insert(key(1, 0, &format!("query {i}")), Value(1_000));
+        }
+        assert!(cache.entries.as_ref().unwrap().weight() <= 10_000);
+        let off = ResultCache::new(0);
+        off.insert(key(1, 0, "cost"), Value(1));
+        assert_eq!(off.get(&key(1, 0, "cost")), None);
+    }
+}
