@@ -230,9 +230,13 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
          kbql_sql_statements_total {}\n\
          # HELP kbql_index_watermark Last outbox sequence the search index reflects.\n\
          # TYPE kbql_index_watermark gauge\n\
-         kbql_index_watermark {}\n",
+         kbql_index_watermark {}\n\
+         # HELP kbql_index_posts Posts the search index holds.\n\
+         # TYPE kbql_index_posts gauge\n\
+         kbql_index_posts {}\n",
         state.store.sql_statement_count(),
-        state.search.applied()
+        state.search.applied(),
+        state.search.indexed_posts()
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

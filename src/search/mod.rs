@@ -115,6 +115,11 @@ impl Search {
         }
     }
 
+    /// How many posts the index holds (the searcher's current view).
+    pub fn indexed_posts(&self) -> u64 {
+        self.inner.index.reader.searcher().num_docs()
+    }
+
     pub fn is_ready(&self) -> bool {
         *self.inner.ready.borrow()
     }
