@@ -47,7 +47,7 @@ impl StorageConfig {
     }
 }
 
-/// Options of `kbql serve`.
+/// Options of `kbql serve`. Each limit is documented in SECURITY.md.
 #[derive(Args, Debug, Clone)]
 pub struct ServeConfig {
     /// Address to listen on; port 0 picks a free port.
@@ -62,6 +62,117 @@ pub struct ServeConfig {
     /// off). Entries are dropped whenever the index or the synonyms change.
     #[arg(long, env = "KBQL_SEARCH_CACHE_MB", default_value_t = 32)]
     pub search_cache_mb: u64,
+
+    /// Production mode: no introspection, no GraphiQL page, and no "did you
+    /// mean" field suggestions in errors.
+    #[arg(long, env = "KBQL_PRODUCTION", help_heading = "Security")]
+    pub production: bool,
+
+    /// Origins allowed to call the API from a browser (comma-separated, or
+    /// `*` for any), e.g. the sites that embed a search widget. None by
+    /// default: only same-origin pages can read responses.
+    #[arg(
+        long,
+        env = "KBQL_CORS_ORIGINS",
+        value_delimiter = ',',
+        help_heading = "Security"
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// Addresses of reverse proxies whose X-Forwarded-For header is
+    /// believed (comma-separated IPs or CIDR ranges). Others' is ignored.
+    #[arg(
+        long,
+        env = "KBQL_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        help_heading = "Security"
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+
+    /// Anonymous `askQuestion` calls allowed per client IP per minute, all
+    /// of them usable at once (0: unlimited). Staff tokens are exempt.
+    #[arg(
+        long,
+        env = "KBQL_ASKS_PER_MINUTE",
+        default_value_t = 10,
+        help_heading = "Security"
+    )]
+    pub asks_per_minute: u32,
+
+    /// Anonymous `search`, `answer` and `similarQuestions` calls allowed per
+    /// client IP per minute, all of them usable at once (0: unlimited).
+    #[arg(
+        long,
+        env = "KBQL_SEARCHES_PER_MINUTE",
+        default_value_t = 300,
+        help_heading = "Security"
+    )]
+    pub searches_per_minute: u32,
+
+    /// Largest request body, in bytes (larger ones get 413).
+    #[arg(long, env = "KBQL_MAX_BODY_BYTES", default_value_t = 1 << 20, help_heading = "Limits")]
+    pub max_body_bytes: usize,
+
+    /// Longest GraphQL query text, in bytes (variables not included).
+    #[arg(long, env = "KBQL_MAX_QUERY_BYTES", default_value_t = 16 << 10, help_heading = "Limits")]
+    pub max_query_bytes: usize,
+
+    /// Deepest nesting of fields in a query.
+    #[arg(
+        long,
+        env = "KBQL_MAX_DEPTH",
+        default_value_t = 12,
+        help_heading = "Limits"
+    )]
+    pub max_depth: usize,
+
+    /// Highest query complexity: each field counts 1, and a list field
+    /// counts its children once per item asked for (`first`).
+    #[arg(
+        long,
+        env = "KBQL_MAX_COMPLEXITY",
+        default_value_t = 5_000,
+        help_heading = "Limits"
+    )]
+    pub max_complexity: usize,
+
+    /// Most aliases in one query.
+    #[arg(
+        long,
+        env = "KBQL_MAX_ALIASES",
+        default_value_t = 30,
+        help_heading = "Limits"
+    )]
+    pub max_aliases: usize,
+
+    /// Most directives on one field.
+    #[arg(
+        long,
+        env = "KBQL_MAX_DIRECTIVES",
+        default_value_t = 5,
+        help_heading = "Limits"
+    )]
+    pub max_directives: usize,
+
+    /// Most operations in one batched request (a JSON array); 0 refuses
+    /// batches.
+    #[arg(
+        long,
+        env = "KBQL_MAX_BATCH",
+        default_value_t = 0,
+        help_heading = "Limits"
+    )]
+    pub max_batch: usize,
+
+    /// Longest a request may take, in milliseconds, before it is answered
+    /// with a TIMEOUT error.
+    #[arg(
+        long,
+        env = "KBQL_REQUEST_TIMEOUT_MS",
+        default_value_t = 10_000,
+        help_heading = "Limits"
+    )]
+    pub request_timeout_ms: u64,
 }
 
 impl Default for ServeConfig {

@@ -22,6 +22,30 @@ pub enum Error {
     /// The thing named by the client does not exist (or is not visible to it).
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// The client used up its quota of a public operation; it may try again
+    /// after `retry_after_secs` (also sent as a Retry-After header, 429).
+    #[error("too many requests: try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
+    /// The request body or query text is over a documented limit (413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// A mutation sent with GET, which any link or image tag can trigger
+    /// (405; send it with POST).
+    #[error("mutations must be sent with POST")]
+    MutationOverGet,
+    /// A POST a browser could send cross-site without a CORS preflight
+    /// (a form or `text/plain` body) without a header that forces one (400).
+    #[error(
+        "this request could be a cross-site request forgery: send it as application/json, or add an `apollo-require-preflight: true` header"
+    )]
+    CsrfSuspected,
+    /// A body that is not a GraphQL request over JSON (415).
+    #[error("unsupported content type: send application/json")]
+    UnsupportedMediaType,
+    /// The request ran past the configured time limit (503). A mutation
+    /// that timed out was applied entirely or not at all.
+    #[error("the request took too long and was stopped")]
+    Timeout,
     /// Anything the client cannot fix. The cause is logged, never sent.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -35,6 +59,12 @@ impl Error {
             Error::Unauthenticated => "UNAUTHENTICATED",
             Error::Forbidden => "FORBIDDEN",
             Error::NotFound(_) => "NOT_FOUND",
+            Error::RateLimited { .. } => "RATE_LIMITED",
+            Error::TooLarge(_) => "PAYLOAD_TOO_LARGE",
+            Error::MutationOverGet => "METHOD_NOT_ALLOWED",
+            Error::CsrfSuspected => "CSRF_REFUSED",
+            Error::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            Error::Timeout => "TIMEOUT",
             Error::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -77,10 +107,17 @@ impl From<Error> for async_graphql::Error {
             }
             other => (other.to_string(), None),
         };
+        let retry_after = match &err {
+            Error::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
         async_graphql::Error::new(message).extend_with(|_, ext| {
             ext.set("code", code);
             if let Some(id) = correlation {
                 ext.set("correlationId", id);
+            }
+            if let Some(secs) = retry_after {
+                ext.set("retryAfter", secs);
             }
         })
     }
@@ -105,6 +142,18 @@ mod tests {
         assert_eq!(Error::Unauthenticated.code(), "UNAUTHENTICATED");
         assert_eq!(Error::Forbidden.code(), "FORBIDDEN");
         assert_eq!(Error::NotFound("post").code(), "NOT_FOUND");
+        assert_eq!(
+            Error::RateLimited {
+                retry_after_secs: 3
+            }
+            .code(),
+            "RATE_LIMITED"
+        );
+        assert_eq!(Error::TooLarge("x".into()).code(), "PAYLOAD_TOO_LARGE");
+        assert_eq!(Error::MutationOverGet.code(), "METHOD_NOT_ALLOWED");
+        assert_eq!(Error::CsrfSuspected.code(), "CSRF_REFUSED");
+        assert_eq!(Error::UnsupportedMediaType.code(), "UNSUPPORTED_MEDIA_TYPE");
+        assert_eq!(Error::Timeout.code(), "TIMEOUT");
         let internal = Error::from(sea_orm::DbErr::Custom("secret SQL".into()));
         assert_eq!(internal.code(), "INTERNAL_SERVER_ERROR");
     }

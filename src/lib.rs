@@ -11,6 +11,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod import;
+pub mod rate_limit;
 pub mod search;
 pub mod server;
 pub mod store;

@@ -5,6 +5,7 @@ mod connection;
 mod context;
 mod guards;
 mod ids;
+pub mod limits;
 mod loaders;
 mod mutation;
 mod query;
@@ -18,6 +19,7 @@ pub use context::RequestContext;
 pub use mutation::MutationRoot;
 
 use crate::config::ServeConfig;
+use crate::rate_limit::RateLimits;
 use crate::search::Search;
 use crate::store::Store;
 use search_connection::SearchCache;
@@ -30,7 +32,7 @@ pub type KbSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 /// The schema with its shared data. Per-request data (the caller, the
 /// loaders) is added by [`RequestContext::attach`].
 pub fn build_schema(config: &ServeConfig, store: Store, search: Search) -> KbSchema {
-    Schema::build(
+    let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         EmptySubscription,
@@ -40,7 +42,21 @@ pub fn build_schema(config: &ServeConfig, store: Store, search: Search) -> KbSch
     .data(SearchCache::new(
         config.search_cache_mb.saturating_mul(1 << 20),
     ))
-    .finish()
+    .data(RateLimits::new(
+        config.asks_per_minute,
+        config.searches_per_minute,
+    ))
+    .limit_depth(config.max_depth)
+    .limit_complexity(config.max_complexity)
+    .limit_directives(config.max_directives)
+    .extension(limits::QueryShape {
+        max_aliases: config.max_aliases,
+    });
+    if config.production {
+        // Without introspection, suggestions would still leak field names.
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    builder.finish()
 }
 
 /// The schema in SDL, as `kbql schema` prints it and `schema.graphql` holds.

@@ -4,6 +4,7 @@ use super::connection::{Listing, PageArgs, PostConnection};
 use super::context::{principal, store};
 use super::guards::RoleGuard;
 use super::ids::require_id;
+use super::limits;
 use super::types::{Category, Post, Tag};
 use crate::domain::{Label, PostStatus};
 use crate::error::Error;
@@ -18,6 +19,7 @@ impl PostQuery {
     /// a slug, ignoring case and spaces vs hyphens ("Hair Loss" =
     /// "hair-loss"). Page with `first`/`after` or `last`/`before`
     /// (1 to 100, default 20).
+    #[graphql(complexity = "limits::list_cost(first.or(last), 20, child_complexity)")]
     async fn posts(
         &self,
         ctx: &Context<'_>,
@@ -83,7 +85,10 @@ impl PostQuery {
     }
 
     /// Staff: visitors' questions waiting for an answer, oldest first.
-    #[graphql(guard = "RoleGuard::staff()")]
+    #[graphql(
+        guard = "RoleGuard::staff()",
+        complexity = "limits::list_cost(first, 20, child_complexity)"
+    )]
     async fn pending_questions(
         &self,
         ctx: &Context<'_>,

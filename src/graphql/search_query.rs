@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 
 use super::connection::MAX_PAGE_SIZE;
 use super::context::{search, store};
-use super::guards::RoleGuard;
+use super::guards::{RateLimitGuard, RoleGuard};
 use super::ids::to_id;
+use super::limits;
 use super::search_connection::{SearchCache, SearchConnection, SearchPage, decode_cursor};
 use super::types::{Answer, Post, QueryStat, SearchHit, SearchStats, SynonymGroup};
 use crate::domain::{Label, PostKind};
@@ -68,6 +69,10 @@ impl SearchQuery {
     /// `tags` keeps posts carrying all of them; `category` one category.
     /// Page with `first` (1 to 100, default 10) and `after`, through the
     /// best 1,000 matches.
+    #[graphql(
+        guard = "RateLimitGuard::search()",
+        complexity = "limits::list_cost(first, 10, child_complexity)"
+    )]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -106,6 +111,7 @@ impl SearchQuery {
     /// The answer to a visitor's question for a chat widget: the best post
     /// and the sentence or two of it that answer, with a confidence; null
     /// when nothing answers it well enough.
+    #[graphql(guard = "RateLimitGuard::search()")]
     async fn answer(&self, ctx: &Context<'_>, question: String) -> Result<Option<Answer>> {
         let (candidates, plan) = search(ctx).answer_candidates(&question)?;
         let ids: Vec<_> = candidates.iter().map(|(id, _)| *id).collect();
@@ -141,6 +147,10 @@ impl SearchQuery {
 
     /// Published questions like `text`, for showing answers while a visitor
     /// types a new question (1 to 20, default 5).
+    #[graphql(
+        guard = "RateLimitGuard::search()",
+        complexity = "limits::list_cost(first, 5, child_complexity)"
+    )]
     async fn similar_questions(
         &self,
         ctx: &Context<'_>,

@@ -50,13 +50,28 @@ macro_rules! on_both_backends {
 }
 
 impl TestApp {
+    /// The server settings of a test: port 0, and no rate limits (the
+    /// tests of rate limits turn them on).
+    pub fn config() -> ServeConfig {
+        ServeConfig {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            asks_per_minute: 0,
+            searches_per_minute: 0,
+            ..ServeConfig::default()
+        }
+    }
+
     pub async fn spawn_sqlite() -> TestApp {
+        Self::spawn_sqlite_with(Self::config()).await
+    }
+
+    pub async fn spawn_sqlite_with(config: ServeConfig) -> TestApp {
         let data_dir = tempfile::tempdir().expect("temp dir");
         let url = format!(
             "sqlite://{}?mode=rwc",
             data_dir.path().join("kbql.db").display()
         );
-        Self::spawn_with(data_dir, url, None).await
+        Self::spawn_with(data_dir, url, None, config).await
     }
 
     /// `None` (after saying so once, visibly) when no PostgreSQL is configured.
@@ -76,13 +91,14 @@ impl TestApp {
         let db = PostgresDb::create(&admin_url).await;
         let data_dir = tempfile::tempdir().expect("temp dir");
         let url = db.url.clone();
-        Some(Self::spawn_with(data_dir, url, Some(db)).await)
+        Some(Self::spawn_with(data_dir, url, Some(db), Self::config()).await)
     }
 
     async fn spawn_with(
         data_dir: tempfile::TempDir,
         database_url: String,
         postgres: Option<PostgresDb>,
+        config: ServeConfig,
     ) -> TestApp {
         let store = Store::connect(&database_url).await.expect("connect");
         store.migrate().await.expect("migrate");
@@ -94,10 +110,6 @@ impl TestApp {
             search.wait_ready(std::time::Duration::from_secs(30)).await,
             "index ready"
         );
-        let config = ServeConfig {
-            bind: "127.0.0.1:0".parse().unwrap(),
-            ..ServeConfig::default()
-        };
         let server = Server::bind(&config, store.clone(), search.clone())
             .await
             .expect("bind");
@@ -331,6 +343,8 @@ impl ServeProcess {
             .arg("--database-url")
             .arg(database_url)
             .env("RUST_LOG", "info")
+            .env("KBQL_ASKS_PER_MINUTE", "0")
+            .env("KBQL_SEARCHES_PER_MINUTE", "0")
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("start kbql serve");

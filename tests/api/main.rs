@@ -5,9 +5,12 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod limits;
 mod listing;
 mod questions;
+mod rate_limits;
 mod schema;
 mod search;
 mod search_index;
 mod staff;
+mod transport;

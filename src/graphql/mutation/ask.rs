@@ -3,6 +3,7 @@ use async_graphql::{Context, InputObject, Object, Result};
 use super::input::Problems;
 use crate::domain::{DisplayName, Email, QuestionText, Title};
 use crate::graphql::context::store;
+use crate::graphql::guards::RateLimitGuard;
 use crate::graphql::search_query::similar_questions;
 use crate::graphql::types::{AskQuestionPayload, Post, UserError};
 use crate::store::NewQuestion;
@@ -49,6 +50,7 @@ pub struct AskMutation;
 impl AskMutation {
     /// Public: sends a question to staff. It stays PENDING, and invisible
     /// to the public, until staff answer and publish it.
+    #[graphql(guard = "RateLimitGuard::ask()")]
     async fn ask_question(
         &self,
         ctx: &Context<'_>,

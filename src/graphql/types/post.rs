@@ -94,6 +94,7 @@ impl Post {
     }
 
     /// Published posts most like this one (1 to 20, default 5).
+    #[graphql(complexity = "crate::graphql::limits::list_cost(first, 5, child_complexity)")]
     async fn related_posts(&self, ctx: &Context<'_>, first: Option<i32>) -> Result<Vec<Post>> {
         let first = first.unwrap_or(5);
         if !(1..=20).contains(&first) {

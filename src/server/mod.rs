@@ -1,26 +1,32 @@
-//! HTTP: the router, its handlers, and start-up. Handlers are thin: they
-//! resolve the caller and hand the request to the GraphQL schema.
+//! HTTP: the router, its layers, and start-up. Handlers are thin: they
+//! check the transport, resolve the caller and hand the request to the
+//! GraphQL schema.
+
+mod client_ip;
+mod graphql_http;
+mod probes;
 
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
 
-use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::response::Response;
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::auth::{self, Principal};
 use crate::config::ServeConfig;
 use crate::error::{Error, Result};
-use crate::graphql::{KbSchema, RequestContext, build_schema};
+use crate::graphql::{KbSchema, build_schema};
 use crate::search::Search;
 use crate::store::Store;
+use graphql_http::{HttpPolicy, PREFLIGHT_HEADERS, refuse};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -28,6 +34,7 @@ pub struct AppState {
     pub store: Store,
     pub search: Search,
     pub schema: KbSchema,
+    http: Arc<HttpPolicy>,
 }
 
 impl AppState {
@@ -37,6 +44,7 @@ impl AppState {
             store,
             search,
             schema,
+            http: Arc::new(HttpPolicy::new(config)),
         }
     }
 }
@@ -87,19 +95,71 @@ impl Services {
     }
 }
 
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
+pub fn router(config: &ServeConfig, state: AppState) -> Router {
+    let mut router = Router::new()
+        .route("/graphql", get(graphql_http::get).post(graphql_http::post))
+        .route("/healthz", get(probes::healthz))
+        .route("/readyz", get(probes::readyz))
+        .route("/metrics", get(probes::metrics))
         .with_state(state)
+        .layer(CatchPanicLayer::custom(panicked));
+    if let Some(cors) = cors(&config.cors_origins) {
+        router = router.layer(cors);
+    }
+    router
+}
+
+/// Browsers may call the API from the configured origins; with none
+/// configured no CORS headers are sent and only same-origin pages can read
+/// responses.
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    let origins: Vec<&str> = origins
+        .iter()
+        .map(|o| o.trim())
+        .filter(|o| !o.is_empty())
+        .collect();
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.contains(&"*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok()),
+        )
+    };
+    let mut headers = vec![header::CONTENT_TYPE, header::AUTHORIZATION];
+    headers.extend(PREFLIGHT_HEADERS.map(HeaderName::from_static));
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers(headers)
+            .expose_headers([header::RETRY_AFTER])
+            .max_age(Duration::from_secs(3_600)),
+    )
+}
+
+/// A panic is a bug; the client still gets a coded error and a correlation
+/// id, and the panic text goes to the log only.
+fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let text = cause
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| cause.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)")
+        .to_owned();
+    refuse(Error::internal(std::io::Error::other(format!(
+        "handler panicked: {text}"
+    ))))
 }
 
 /// A bound, not yet serving, server: tests read the port before serving.
 pub struct Server {
     listener: TcpListener,
-    state: AppState,
+    router: Router,
 }
 
 impl Server {
@@ -110,7 +170,7 @@ impl Server {
             .map_err(|e| Error::bad_input(format!("cannot listen on {addr}: {e}")))?;
         Ok(Server {
             listener,
-            state: AppState::new(config, store, search),
+            router: router(config, AppState::new(config, store, search)),
         })
     }
 
@@ -123,10 +183,14 @@ impl Server {
     /// Serves until the process receives Ctrl-C or SIGTERM, then lets
     /// in-flight requests finish.
     pub async fn run(self) -> Result<()> {
-        axum::serve(self.listener, router(self.state))
-            .with_graceful_shutdown(shutdown_signal())
-            .await
-            .map_err(Error::internal)
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(Error::internal)
     }
 
     /// Serves until `stop` resolves (for tests and embedding).
@@ -134,10 +198,14 @@ impl Server {
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<()> {
-        axum::serve(self.listener, router(self.state))
-            .with_graceful_shutdown(stop)
-            .await
-            .map_err(Error::internal)
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop)
+        .await
+        .map_err(Error::internal)
     }
 }
 
@@ -161,82 +229,4 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
-}
-
-#[tracing::instrument(name = "graphql", skip_all)]
-async fn graphql(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    request: GraphQLRequest,
-) -> Response {
-    let header = headers
-        .get(header::AUTHORIZATION)
-        .map(|v| v.to_str().unwrap_or("invalid"));
-    let principal = match auth::authenticate(&state.store, header).await {
-        Ok(Some(p)) => p,
-        Ok(None) => return refuse(Error::Unauthenticated, StatusCode::UNAUTHORIZED),
-        Err(e) => return refuse(e, StatusCode::INTERNAL_SERVER_ERROR),
-    };
-    if let Principal::Staff { token_id, role, .. } = &principal {
-        tracing::debug!(token_id, %role, "staff request");
-    }
-    let request = RequestContext { principal }.attach(request.into_inner(), &state.store);
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
-}
-
-/// A GraphQL-shaped error response for failures before execution.
-fn refuse(err: Error, status: StatusCode) -> Response {
-    let gql: async_graphql::Error = err.into();
-    let body = async_graphql::Response::from_errors(vec![
-        gql.into_server_error(async_graphql::Pos::default()),
-    ]);
-    (status, axum::Json(body)).into_response()
-}
-
-async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("kbql")
-            .finish(),
-    )
-}
-
-/// 200 when the database answers, 503 otherwise.
-async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, "ok"),
-        Err(e) => {
-            tracing::warn!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
-        }
-    }
-}
-
-/// 200 once the search index has caught up with the database at start-up.
-async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    if state.search.is_ready() {
-        (StatusCode::OK, "ready")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "search index catching up")
-    }
-}
-
-/// Counters in the Prometheus text format.
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    let body = format!(
-        "# HELP kbql_sql_statements_total SQL statements run by this process.\n\
-         # TYPE kbql_sql_statements_total counter\n\
-         kbql_sql_statements_total {}\n\
-         # HELP kbql_index_watermark Last outbox sequence the search index reflects.\n\
-         # TYPE kbql_index_watermark gauge\n\
-         kbql_index_watermark {}\n\
-         # HELP kbql_index_posts Posts the search index holds.\n\
-         # TYPE kbql_index_posts gauge\n\
-         kbql_index_posts {}\n",
-        state.store.sql_statement_count(),
-        state.search.applied(),
-        state.search.indexed_posts()
-    );
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

@@ -1,0 +1,110 @@
+//! Per-client quotas on the public operations that cost the most: asking
+//! (a database write and a search) and searching. Staff are not limited;
+//! anonymous callers are told when to come back.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+
+use crate::error::Error;
+
+/// Which quota an operation draws from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    Ask,
+    Search,
+}
+
+/// The client a request came from, as the server resolved it (see
+/// `server::client_ip`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+/// Forget clients idle long enough to have their whole quota back, every
+/// so many checks, so that memory follows active clients only.
+const SWEEP_EVERY: u64 = 4_096;
+
+pub struct RateLimits {
+    asks: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    searches: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    checks: AtomicU64,
+}
+
+impl RateLimits {
+    /// Quotas per client per minute, each usable at once; 0 is unlimited.
+    pub fn new(asks_per_minute: u32, searches_per_minute: u32) -> Self {
+        let limiter = |per_minute: u32| {
+            NonZeroU32::new(per_minute)
+                .map(|n| DefaultKeyedRateLimiter::keyed(Quota::per_minute(n)))
+        };
+        RateLimits {
+            asks: limiter(asks_per_minute),
+            searches: limiter(searches_per_minute),
+            checks: AtomicU64::new(0),
+        }
+    }
+
+    pub fn unlimited() -> Self {
+        Self::new(0, 0)
+    }
+
+    /// Takes one unit of `bucket`'s quota for `client`, or says how long to
+    /// wait (whole seconds, at least 1).
+    pub fn check(&self, bucket: Bucket, client: IpAddr) -> Result<(), Error> {
+        let limiter = match bucket {
+            Bucket::Ask => &self.asks,
+            Bucket::Search => &self.searches,
+        };
+        let Some(limiter) = limiter else {
+            return Ok(());
+        };
+        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            limiter.retain_recent();
+        }
+        limiter.check_key(&client).map_err(|refused| {
+            let wait = refused.wait_time_from(DefaultClock::default().now());
+            Error::RateLimited {
+                retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(last: u8) -> IpAddr {
+        IpAddr::from([192, 0, 2, last])
+    }
+
+    #[test]
+    fn a_burst_past_the_quota_is_refused_with_a_wait() {
+        let limits = RateLimits::new(10, 0);
+        for _ in 0..10 {
+            limits.check(Bucket::Ask, ip(1)).expect("within quota");
+        }
+        match limits.check(Bucket::Ask, ip(1)) {
+            Err(Error::RateLimited { retry_after_secs }) => {
+                assert!((1..=6).contains(&retry_after_secs), "{retry_after_secs}")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        // Quotas are per client and per bucket.
+        limits.check(Bucket::Ask, ip(2)).expect("another client");
+        limits
+            .check(Bucket::Search, ip(1))
+            .expect("searches unlimited");
+    }
+
+    #[test]
+    fn zero_means_unlimited() {
+        let limits = RateLimits::unlimited();
+        for _ in 0..1_000 {
+            limits.check(Bucket::Ask, ip(1)).unwrap();
+        }
+    }
+}

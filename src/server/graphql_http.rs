@@ -1,0 +1,375 @@
+//! GraphQL over HTTP at `/graphql`: what a request must look like before
+//! the schema sees it, and which HTTP status each refusal gets.
+//!
+//! The stock extractor of async-graphql-axum runs whatever arrives (a
+//! mutation in a GET, a form post, a batch, a body of any size); this one
+//! accepts a JSON body within the limits, or a read-only GET.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use async_graphql::http::{GraphiQLSource, parse_query_string};
+use async_graphql::{BatchRequest, BatchResponse, Request, Response as GqlResponse, Value};
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::AppState;
+use super::client_ip::TrustedProxies;
+use crate::auth::{self, Principal};
+use crate::config::ServeConfig;
+use crate::error::Error;
+use crate::graphql::RequestContext;
+use crate::graphql::limits::ReadOnlyTransport;
+use crate::rate_limit::ClientIp;
+
+/// Headers a browser cannot add to a cross-site request without a CORS
+/// preflight; either one vouches for a non-JSON POST (Apollo's rule).
+pub const PREFLIGHT_HEADERS: [&str; 2] = ["apollo-require-preflight", "x-apollo-operation-name"];
+
+/// The limits of the transport, from `ServeConfig`.
+pub struct HttpPolicy {
+    max_body_bytes: usize,
+    max_query_bytes: usize,
+    max_batch: usize,
+    timeout: Duration,
+    graphiql: bool,
+    proxies: TrustedProxies,
+}
+
+impl HttpPolicy {
+    pub fn new(config: &ServeConfig) -> Self {
+        HttpPolicy {
+            max_body_bytes: config.max_body_bytes,
+            max_query_bytes: config.max_query_bytes,
+            max_batch: config.max_batch,
+            timeout: Duration::from_millis(config.request_timeout_ms),
+            graphiql: !config.production,
+            proxies: TrustedProxies::new(config.trusted_proxies.clone()),
+        }
+    }
+}
+
+#[tracing::instrument(name = "graphql", skip_all, fields(method = "POST", client))]
+pub async fn post(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let policy = &state.http;
+    let client = policy.proxies.client(peer.ip(), &headers);
+    tracing::Span::current().record("client", tracing::field::display(client));
+    if let Err(e) = check_content_type(&headers) {
+        return refuse(e);
+    }
+    let body = match read_body(&headers, body, policy.max_body_bytes).await {
+        Ok(body) => body,
+        Err(e) => return refuse(e),
+    };
+    let batch = match serde_json::from_slice::<BatchRequest>(&body) {
+        Ok(batch) => batch,
+        Err(e) => {
+            return refuse(Error::bad_input(format!(
+                "the body is not a GraphQL request: {e}"
+            )));
+        }
+    };
+    let requests = match batch {
+        BatchRequest::Single(request) => vec![request],
+        BatchRequest::Batch(requests) => {
+            if let Err(e) = check_batch(requests.len(), policy.max_batch) {
+                return refuse(e);
+            }
+            requests
+        }
+    };
+    let single = requests.len() == 1;
+    execute(&state, &headers, client, requests, single).await
+}
+
+#[tracing::instrument(name = "graphql", skip_all, fields(method = "GET", client))]
+pub async fn get(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let client = state.http.proxies.client(peer.ip(), &headers);
+    tracing::Span::current().record("client", tracing::field::display(client));
+    let query = query.unwrap_or_default();
+    if query.is_empty() {
+        return if state.http.graphiql {
+            Html(
+                GraphiQLSource::build()
+                    .endpoint("/graphql")
+                    .title("kbql")
+                    .finish(),
+            )
+            .into_response()
+        } else {
+            refuse(Error::bad_input(
+                "send a GraphQL query: POST a JSON body, or GET with ?query=",
+            ))
+        };
+    }
+    match parse_query_string(&query) {
+        Ok(request) => {
+            let request = request.data(ReadOnlyTransport);
+            execute(&state, &headers, client, vec![request], true).await
+        }
+        Err(e) => refuse(Error::bad_input(format!(
+            "invalid GraphQL GET request: {e}"
+        ))),
+    }
+}
+
+/// A JSON body passes; a body a browser may send cross-site without a
+/// preflight passes only with a header that forced one.
+fn check_content_type(headers: &HeaderMap) -> Result<(), Error> {
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let preflighted = PREFLIGHT_HEADERS
+        .iter()
+        .any(|name| headers.get(*name).is_some_and(|v| !v.is_empty()));
+    match media_type.as_str() {
+        "application/json" | "application/graphql-response+json" => Ok(()),
+        // Forms cannot carry our JSON request; refuse them outright once
+        // they are known not to be forged.
+        "application/x-www-form-urlencoded" | "multipart/form-data" if preflighted => {
+            Err(Error::UnsupportedMediaType)
+        }
+        "" | "text/plain" if preflighted => Ok(()),
+        "" | "text/plain" | "application/x-www-form-urlencoded" | "multipart/form-data" => {
+            Err(Error::CsrfSuspected)
+        }
+        _ => Err(Error::UnsupportedMediaType),
+    }
+}
+
+async fn read_body(headers: &HeaderMap, body: Body, limit: usize) -> Result<Bytes, Error> {
+    let too_large = || Error::TooLarge(format!("the request body is over {limit} bytes"));
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    // Past the declared length, the only way to fail is a body that keeps
+    // coming (or a client that went away, which reads no answer anyway).
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| too_large())
+}
+
+fn check_batch(len: usize, max: usize) -> Result<(), Error> {
+    if max == 0 {
+        Err(Error::bad_input(
+            "batched requests are not accepted: send one operation per request",
+        ))
+    } else if len == 0 || len > max {
+        Err(Error::bad_input(format!(
+            "a batch must hold 1 to {max} operations, got {len}"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: IpAddr,
+    requests: Vec<Request>,
+    single: bool,
+) -> Response {
+    let policy = &state.http;
+    if requests.iter().any(|r| r.query.trim().is_empty()) {
+        return refuse(Error::bad_input("the request has no query"));
+    }
+    if let Some(long) = requests
+        .iter()
+        .find(|r| r.query.len() > policy.max_query_bytes)
+    {
+        return refuse(Error::TooLarge(format!(
+            "the query text is {} bytes; at most {} are allowed",
+            long.query.len(),
+            policy.max_query_bytes
+        )));
+    }
+    let header = headers
+        .get(header::AUTHORIZATION)
+        .map(|v| v.to_str().unwrap_or("invalid"));
+    let principal = match auth::authenticate(&state.store, header).await {
+        Ok(Some(p)) => p,
+        Ok(None) => return refuse(Error::Unauthenticated),
+        Err(e) => return refuse(e),
+    };
+    if let Principal::Staff { token_id, role, .. } = &principal {
+        tracing::debug!(token_id, %role, "staff request");
+    }
+    let requests: Vec<Request> = requests
+        .into_iter()
+        .map(|r| {
+            RequestContext {
+                principal: principal.clone(),
+            }
+            .attach(r, &state.store)
+            .data(ClientIp(client))
+        })
+        .collect();
+    let run = async {
+        let mut responses = Vec::with_capacity(requests.len());
+        for request in requests {
+            responses.push(state.schema.execute(request).await);
+        }
+        responses
+    };
+    let Ok(mut responses) = tokio::time::timeout(policy.timeout, run).await else {
+        tracing::warn!(timeout = ?policy.timeout, "request timed out");
+        return refuse(Error::Timeout);
+    };
+    responses.iter_mut().for_each(code_every_error);
+    let status = status_of(&responses);
+    let retry_after = retry_after(&responses);
+    let body = if single {
+        BatchResponse::Single(responses.remove(0))
+    } else {
+        BatchResponse::Batch(responses)
+    };
+    let mut response = (status, axum::Json(body)).into_response();
+    if let Some(secs) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    }
+    response
+}
+
+/// Errors raised by async-graphql itself (syntax, validation, limits,
+/// argument coercion) carry no code; every error a client sees must.
+fn code_every_error(response: &mut GqlResponse) {
+    let executed = response.data != Value::Null;
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            let code = if executed {
+                "BAD_USER_INPUT"
+            } else {
+                "GRAPHQL_VALIDATION_FAILED"
+            };
+            extensions.set("code", code);
+        }
+    }
+}
+
+fn codes(responses: &[GqlResponse]) -> impl Iterator<Item = &Value> {
+    responses
+        .iter()
+        .flat_map(|r| &r.errors)
+        .filter_map(|e| e.extensions.as_ref()?.get("code"))
+}
+
+fn status_of(responses: &[GqlResponse]) -> StatusCode {
+    let has = |code: &str| codes(responses).any(|c| c == &Value::from(code));
+    if has("RATE_LIMITED") {
+        StatusCode::TOO_MANY_REQUESTS
+    } else if has("METHOD_NOT_ALLOWED") {
+        StatusCode::METHOD_NOT_ALLOWED
+    } else {
+        StatusCode::OK
+    }
+}
+
+fn retry_after(responses: &[GqlResponse]) -> Option<u64> {
+    responses
+        .iter()
+        .flat_map(|r| &r.errors)
+        .filter_map(|e| match e.extensions.as_ref()?.get("retryAfter")? {
+            Value::Number(n) => n.as_u64(),
+            _ => None,
+        })
+        .max()
+}
+
+/// A GraphQL-shaped error response for a request refused before execution.
+pub fn refuse(err: Error) -> Response {
+    let status = match &err {
+        Error::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        Error::MutationOverGet => StatusCode::METHOD_NOT_ALLOWED,
+        Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        Error::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+        Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let gql: async_graphql::Error = err.into();
+    let body = GqlResponse::from_errors(vec![gql.into_server_error(async_graphql::Pos::default())]);
+    (status, axum::Json(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_type(ct: Option<&str>, extra: Option<(&'static str, &str)>) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        if let Some(ct) = ct {
+            h.insert(header::CONTENT_TYPE, ct.parse().unwrap());
+        }
+        if let Some((name, value)) = extra {
+            h.insert(name, value.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn json_passes_and_simple_bodies_need_a_preflight_header() {
+        assert!(
+            check_content_type(&with_type(Some("application/json; charset=utf-8"), None)).is_ok()
+        );
+        for simple in [
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+            Some("multipart/form-data; boundary=x"),
+            None,
+        ] {
+            assert!(
+                matches!(
+                    check_content_type(&with_type(simple, None)),
+                    Err(Error::CsrfSuspected)
+                ),
+                "{simple:?}"
+            );
+        }
+        let vouched = Some(("apollo-require-preflight", "true"));
+        assert!(check_content_type(&with_type(Some("text/plain"), vouched)).is_ok());
+        assert!(matches!(
+            check_content_type(&with_type(Some("multipart/form-data"), vouched)),
+            Err(Error::UnsupportedMediaType)
+        ));
+        assert!(matches!(
+            check_content_type(&with_type(Some("application/xml"), None)),
+            Err(Error::UnsupportedMediaType)
+        ));
+    }
+
+    #[test]
+    fn batches_are_refused_unless_configured() {
+        assert!(check_batch(2, 0).is_err());
+        assert!(check_batch(2, 5).is_ok());
+        assert!(check_batch(6, 5).is_err());
+        assert!(check_batch(0, 5).is_err());
+    }
+}

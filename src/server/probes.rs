@@ -1,0 +1,46 @@
+//! Probes for orchestrators and monitoring: liveness, readiness, metrics.
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+
+use super::AppState;
+
+/// 200 when the database answers, 503 otherwise.
+pub async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// 200 once the search index has caught up with the database at start-up.
+pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.search.is_ready() {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "search index catching up")
+    }
+}
+
+/// Counters in the Prometheus text format.
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let body = format!(
+        "# HELP kbql_sql_statements_total SQL statements run by this process.\n\
+         # TYPE kbql_sql_statements_total counter\n\
+         kbql_sql_statements_total {}\n\
+         # HELP kbql_index_watermark Last outbox sequence the search index reflects.\n\
+         # TYPE kbql_index_watermark gauge\n\
+         kbql_index_watermark {}\n\
+         # HELP kbql_index_posts Posts the search index holds.\n\
+         # TYPE kbql_index_posts gauge\n\
+         kbql_index_posts {}\n",
+        state.store.sql_statement_count(),
+        state.search.applied(),
+        state.search.indexed_posts()
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+}

@@ -1,0 +1,233 @@
+//! What may reach the schema over HTTP: CSRF rules for GET and for bodies
+//! a browser sends without a preflight, the body size limit, batches,
+//! CORS, and malformed requests. These are transport rules, the same on
+//! every database, so they run on SQLite only.
+
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, error_code};
+
+const ASK: &str = r#"mutation { askQuestion(input: {question: "Does the pigment fade in chlorinated pools?"}) { question { id } } }"#;
+
+async fn pending(app: &TestApp) -> u64 {
+    app.store.count_pending().await.unwrap()
+}
+
+async fn post_raw(
+    app: &TestApp,
+    headers: &[(&'static str, &str)],
+    body: impl Into<reqwest::Body>,
+) -> reqwest::Response {
+    let mut map = HeaderMap::new();
+    for (name, value) in headers {
+        map.insert(*name, HeaderValue::from_str(value).unwrap());
+    }
+    app.client
+        .post(format!("{}/graphql", app.address))
+        .headers(map)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn json_of(res: reqwest::Response) -> Value {
+    res.json().await.expect("a GraphQL-shaped JSON body")
+}
+
+#[tokio::test]
+async fn get_reads_but_never_writes() {
+    let app = TestApp::spawn_sqlite().await;
+    let read = app.get("/graphql?query=%7B__typename%7D").await;
+    assert_eq!(read.status(), 200);
+    assert_eq!(json_of(read).await["data"]["__typename"], "QueryRoot");
+
+    let url = format!("/graphql?query={}", urlencode(ASK));
+    let write = app.get(&url).await;
+    assert_eq!(write.status(), 405);
+    assert_eq!(write.headers()["allow"], "POST");
+    assert_eq!(error_code(&json_of(write).await), "METHOD_NOT_ALLOWED");
+    assert_eq!(pending(&app).await, 0, "nothing stored");
+}
+
+#[tokio::test]
+async fn bodies_a_browser_sends_without_preflight_need_a_vouching_header() {
+    let app = TestApp::spawn_sqlite().await;
+    let body = json!({ "query": ASK }).to_string();
+    for content_type in [
+        "text/plain",
+        "text/plain; charset=utf-8",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
+        let res = post_raw(&app, &[("content-type", content_type)], body.clone()).await;
+        assert_eq!(res.status(), 400, "{content_type}");
+        assert_eq!(error_code(&json_of(res).await), "CSRF_REFUSED");
+    }
+    let bare = post_raw(&app, &[], body.clone()).await;
+    assert_eq!(bare.status(), 400, "no content type at all");
+    assert_eq!(pending(&app).await, 0, "none of them stored anything");
+
+    let vouched = post_raw(
+        &app,
+        &[
+            ("content-type", "text/plain"),
+            ("apollo-require-preflight", "true"),
+        ],
+        body.clone(),
+    )
+    .await;
+    assert_eq!(vouched.status(), 200);
+    assert!(json_of(vouched).await["data"]["askQuestion"]["question"]["id"].is_string());
+
+    let xml = post_raw(&app, &[("content-type", "application/xml")], body).await;
+    assert_eq!(xml.status(), 415);
+    assert_eq!(error_code(&json_of(xml).await), "UNSUPPORTED_MEDIA_TYPE");
+    assert_eq!(pending(&app).await, 1);
+}
+
+#[tokio::test]
+async fn oversized_bodies_and_queries_get_413() {
+    let app = TestApp::spawn_sqlite().await;
+    let big = json!({
+        "query": "query($q: String!) { search(query: $q) { totalCount } }",
+        "variables": { "q": "a".repeat(1 << 20) },
+    })
+    .to_string();
+    let res = post_raw(&app, &[("content-type", "application/json")], big).await;
+    assert_eq!(res.status(), 413);
+    assert_eq!(error_code(&json_of(res).await), "PAYLOAD_TOO_LARGE");
+
+    // A body without a declared length is cut off at the limit too.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        (0..40).map(|_| Ok(vec![b' '; 32 * 1024])).collect();
+    let streamed = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+    let res = post_raw(&app, &[("content-type", "application/json")], streamed).await;
+    assert_eq!(res.status(), 413);
+
+    let long_query = format!("{{ {} __typename }}", "__typename ".repeat(2_000));
+    let res = post_raw(
+        &app,
+        &[("content-type", "application/json")],
+        json!({ "query": long_query }).to_string(),
+    )
+    .await;
+    assert_eq!(res.status(), 413);
+    let body = json_of(res).await;
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("16384"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn batches_are_refused_unless_configured() {
+    let app = TestApp::spawn_sqlite().await;
+    let batch = json!([{ "query": "{ __typename }" }, { "query": ASK }]).to_string();
+    let res = post_raw(&app, &[("content-type", "application/json")], batch.clone()).await;
+    assert_eq!(res.status(), 400);
+    assert_eq!(error_code(&json_of(res).await), "BAD_USER_INPUT");
+    assert_eq!(pending(&app).await, 0);
+
+    let app = TestApp::spawn_sqlite_with(kbql::config::ServeConfig {
+        max_batch: 2,
+        ..TestApp::config()
+    })
+    .await;
+    let res = post_raw(&app, &[("content-type", "application/json")], batch).await;
+    assert_eq!(res.status(), 200);
+    let answers = json_of(res).await;
+    assert_eq!(answers[0]["data"]["__typename"], "QueryRoot");
+    assert!(answers[1]["data"]["askQuestion"]["question"]["id"].is_string());
+    let three = json!([{ "query": "{ __typename }" }, { "query": "{ __typename }" }, { "query": "{ __typename }" }]);
+    let res = post_raw(
+        &app,
+        &[("content-type", "application/json")],
+        three.to_string(),
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+}
+
+#[tokio::test]
+async fn malformed_requests_get_a_clear_coded_error() {
+    let app = TestApp::spawn_sqlite().await;
+    for body in ["{not json", "[]", "42", r#"{"query": 7}"#] {
+        let res = post_raw(&app, &[("content-type", "application/json")], body).await;
+        assert_eq!(res.status(), 400, "{body}");
+        assert_eq!(error_code(&json_of(res).await), "BAD_USER_INPUT", "{body}");
+    }
+    // Syntax and validation errors come from the GraphQL engine; they get a
+    // code all the same.
+    for query in [
+        "{ posts {",
+        "{ noSuchField }",
+        r#"{ posts(first: "ten") { totalCount } }"#,
+    ] {
+        let res = app.gql(query, json!({})).await;
+        assert_eq!(
+            error_code(&res),
+            "GRAPHQL_VALIDATION_FAILED",
+            "{query}: {res}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn cors_admits_only_the_configured_origins() {
+    async fn preflight(app: &TestApp, origin: &str) -> reqwest::Response {
+        app.client
+            .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.address))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type")
+            .send()
+            .await
+            .unwrap()
+    }
+    let closed = TestApp::spawn_sqlite().await;
+    let res = preflight(&closed, "https://widget.example").await;
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+
+    let app = TestApp::spawn_sqlite_with(kbql::config::ServeConfig {
+        cors_origins: vec!["https://widget.example".into()],
+        ..TestApp::config()
+    })
+    .await;
+    let res = preflight(&app, "https://widget.example").await;
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://widget.example"
+    );
+    let res = preflight(&app, "https://elsewhere.example").await;
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+
+    let res = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("origin", "https://widget.example")
+        .header(CONTENT_TYPE, "application/json")
+        .body(json!({"query": "{ __typename }"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://widget.example"
+    );
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
