@@ -230,3 +230,23 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutting down");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_becomes_a_coded_error_without_its_text() {
+        let response = panicked(Box::new(
+            "index out of bounds at src/secret.rs:42".to_owned(),
+        ));
+        assert_eq!(response.status(), 500);
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("INTERNAL_SERVER_ERROR"), "{text}");
+        assert!(text.contains("correlationId"), "{text}");
+        assert!(!text.contains("secret.rs"), "{text}");
+    }
+}

@@ -231,3 +231,42 @@ fn urlencode(text: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn every_error_carries_a_code_and_nothing_internal() {
+    let app = TestApp::spawn_sqlite().await;
+    let hostile = [
+        r#"{ post(id: "'; DROP TABLE post; --") { id } }"#,
+        r#"{ post(id: "UG9zdDotMQ") { id } }"#,
+        r#"{ post(slug: "\u0000\u0001../../etc/passwd") { id } }"#,
+        "{ posts(first: 2147483648) { totalCount } }",
+        "{ posts(first: -1) { totalCount } }",
+        r#"{ posts(after: "bm90IGEgY3Vyc29y") { totalCount } }"#,
+        r#"{ search(query: "x", after: "%%%") { totalCount } }"#,
+        r#"{ search(query: "((((((((((((((((((((((((((((((") { totalCount } }"#,
+        r#"mutation { askQuestion(input: {question: ""}) { userErrors { code } } }"#,
+        r#"mutation { answerQuestion(input: {id: "x", answer: "y"}) { post { id } } }"#,
+        "query($n: Int!) { posts(first: $n) { totalCount } }",
+    ];
+    for query in hostile {
+        let res = app.gql(query, json!({"n": "ten"})).await;
+        let Some(errors) = res["errors"].as_array() else {
+            // Refusals that are data (userErrors) are fine too.
+            continue;
+        };
+        for error in errors {
+            assert!(error["extensions"]["code"].is_string(), "{query}: {res}");
+            let text = error["message"].as_str().unwrap().to_lowercase();
+            for leak in [
+                "sqlite",
+                "select ",
+                "constraint",
+                "/tmp",
+                "panicked",
+                ".rs:",
+            ] {
+                assert!(!text.contains(leak), "{query} leaked {leak}: {res}");
+            }
+        }
+    }
+}
