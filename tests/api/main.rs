@@ -5,6 +5,7 @@ mod helpers;
 
 mod audit;
 mod auth;
+mod authz;
 mod cli;
 mod listing;
 mod questions;
