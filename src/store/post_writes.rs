@@ -279,13 +279,8 @@ impl Store {
         model.updated_at = Set(at);
         let saved = model.update(&tx).await?;
         let after = snapshot::post(&tx, &saved).await?;
-        audit::record(
-            &tx,
-            actor,
-            at,
-            Change::of_post(action, id, Some(before), Some(after)),
-        )
-        .await?;
+        let change = Change::of_post(action, id, Some(before), Some(after));
+        audit::record(&tx, actor, at, change).await?;
         let seq = outbox::append(&tx, &[id]).await?;
         self.commit_write(tx, seq).await?;
         Ok(Ok(saved))
