@@ -2,6 +2,7 @@
 //! `migration` crate; these types mirror it.
 
 pub mod api_token;
+pub mod audit_log;
 pub mod category;
 pub mod outbox;
 pub mod post;

@@ -25,7 +25,11 @@ use crate::store::Store;
 use search_connection::SearchCache;
 
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(query::PostQuery, search_query::SearchQuery);
+pub struct QueryRoot(
+    query::PostQuery,
+    search_query::SearchQuery,
+    query::AuditQuery,
+);
 
 pub type KbSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

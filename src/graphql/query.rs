@@ -5,10 +5,10 @@ use super::context::{principal, store};
 use super::guards::RoleGuard;
 use super::ids::require_id;
 use super::limits;
-use super::types::{Category, Post, Tag};
+use super::types::{AuditLogConnection, Category, GqlAuditAction, Post, Tag};
 use crate::domain::{Label, PostStatus};
 use crate::error::Error;
-use crate::store::{PostFilter, PostRef};
+use crate::store::{AuditFilter, PostFilter, PostRef};
 
 #[derive(Default)]
 pub struct PostQuery;
@@ -101,5 +101,39 @@ impl PostQuery {
             PageArgs::forward(first, after),
         )
         .await?)
+    }
+}
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// Admin: the staff changes, newest first, optionally of one post
+    /// (deleted or not) or one kind. Page with `first` (1 to 100,
+    /// default 20) and `after`.
+    #[graphql(
+        guard = "RoleGuard::admin()",
+        complexity = "limits::list_cost(first, 20, child_complexity)"
+    )]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        post_id: Option<ID>,
+        action: Option<GqlAuditAction>,
+    ) -> Result<AuditLogConnection> {
+        let filter = AuditFilter {
+            post_id: post_id.as_ref().map(require_id).transpose()?,
+            action: action.map(Into::into),
+        };
+        let request = PageArgs::forward(first, after).parse()?;
+        let page = store(ctx).audit_log(&filter, request).await?;
+        Ok(AuditLogConnection {
+            filter,
+            request,
+            page,
+        })
     }
 }

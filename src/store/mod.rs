@@ -1,7 +1,8 @@
 //! Data access. Every write runs in one transaction that also appends to
-//! the outbox, so the search index can never miss a change. Nothing here
-//! knows GraphQL.
+//! the outbox, so the search index can never miss a change, and, for staff
+//! changes, to the audit log. Nothing here knows GraphQL.
 
+mod audit;
 mod connect;
 mod import;
 mod outbox;
@@ -10,6 +11,7 @@ mod post_reads;
 mod post_writes;
 mod search_feed;
 mod search_log;
+mod snapshot;
 mod synonyms;
 mod taxonomy;
 mod tokens;
@@ -22,11 +24,12 @@ use sea_orm::{
     TransactionOptions, TransactionTrait,
 };
 
+pub use audit::{Actor, AuditAction, AuditFilter, AuditRecord, Subject};
 pub use import::{ImportPost, ImportSummary};
 pub use outbox::OutboxEntry;
 pub use page::{Cursor, Page, PageRequest};
 pub use post_reads::{PostFilter, PostRef};
-pub use post_writes::{NewArticle, NewQuestion, PostPatch, WriteResult};
+pub use post_writes::{Moderation, NewArticle, NewQuestion, PostPatch, WriteResult};
 pub use search_feed::IndexablePost;
 pub use search_log::{QueryCount, SearchLogEntry, SearchStats};
 pub use synonyms::SynonymGroup;

@@ -3,7 +3,8 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 
-use super::{Store, now, outbox, taxonomy};
+use super::audit::{self, Actor, AuditAction, Change};
+use super::{Store, now, outbox, snapshot, taxonomy};
 use crate::domain::{
     AnswerText, DisplayName, Email, FieldError, FieldErrorCode, Label, PostKind, PostStatus,
     QuestionText, Slug, Title,
@@ -48,6 +49,14 @@ pub struct PostPatch {
     pub answered_by: Option<Option<DisplayName>>,
 }
 
+/// The two moderation moves staff make; a post never goes back to
+/// pending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moderation {
+    Publish,
+    Hide,
+}
+
 fn not_found() -> FieldError {
     FieldError::new("id", FieldErrorCode::NotFound, "no post has this id")
 }
@@ -87,6 +96,7 @@ impl Store {
     /// Sets a question's answer and, if asked, publishes it.
     pub async fn answer_question(
         &self,
+        actor: &Actor,
         id: i64,
         answer: AnswerText,
         answered_by: Option<DisplayName>,
@@ -103,6 +113,7 @@ impl Store {
                 "this post is an article, not a question; use updatePost to change its body",
             )));
         }
+        let before = snapshot::post(&tx, &current).await?;
         let at = now();
         let mut model: post::ActiveModel = current.clone().into();
         model.answer = Set(answer.into_string());
@@ -115,12 +126,19 @@ impl Store {
         }
         model.updated_at = Set(at);
         let saved = model.update(&tx).await?;
+        let after = snapshot::post(&tx, &saved).await?;
+        let change = Change::of_post(AuditAction::AnswerQuestion, id, Some(before), Some(after));
+        audit::record(&tx, actor, at, change).await?;
         let seq = outbox::append(&tx, &[id]).await?;
         self.commit_write(tx, seq).await?;
         Ok(Ok(saved))
     }
 
-    pub async fn create_article(&self, a: NewArticle) -> Result<WriteResult<post::Model>> {
+    pub async fn create_article(
+        &self,
+        actor: &Actor,
+        a: NewArticle,
+    ) -> Result<WriteResult<post::Model>> {
         let tx = self.begin_write().await?;
         let slug = match a.slug {
             Some(slug) => {
@@ -163,12 +181,20 @@ impl Store {
             .filter_map(|l| tags.get(l.key()).copied())
             .collect();
         taxonomy::replace_post_tags(&tx, model.id, &dedup(tag_ids)).await?;
+        let after = snapshot::post(&tx, &model).await?;
+        let change = Change::of_post(AuditAction::CreateArticle, model.id, None, Some(after));
+        audit::record(&tx, actor, at, change).await?;
         let seq = outbox::append(&tx, &[model.id]).await?;
         self.commit_write(tx, seq).await?;
         Ok(Ok(model))
     }
 
-    pub async fn update_post(&self, id: i64, patch: PostPatch) -> Result<WriteResult<post::Model>> {
+    pub async fn update_post(
+        &self,
+        actor: &Actor,
+        id: i64,
+        patch: PostPatch,
+    ) -> Result<WriteResult<post::Model>> {
         let tx = self.begin_write().await?;
         let Some(current) = post::Entity::find_by_id(id).one(&tx).await? else {
             return Ok(Err(not_found()));
@@ -181,6 +207,7 @@ impl Store {
                 "an article has no question text",
             )));
         }
+        let before = snapshot::post(&tx, &current).await?;
         let mut model: post::ActiveModel = current.into();
         if let Some(slug) = patch.slug {
             if slug_taken(&tx, &slug, Some(id)).await? {
@@ -206,8 +233,12 @@ impl Store {
         if let Some(answered_by) = patch.answered_by {
             model.answered_by = Set(answered_by.map(DisplayName::into_string));
         }
-        model.updated_at = Set(now());
+        let at = now();
+        model.updated_at = Set(at);
         let saved = model.update(&tx).await?;
+        let after = snapshot::post(&tx, &saved).await?;
+        let change = Change::of_post(AuditAction::UpdatePost, id, Some(before), Some(after));
+        audit::record(&tx, actor, at, change).await?;
         let seq = outbox::append(&tx, &[id]).await?;
         self.commit_write(tx, seq).await?;
         Ok(Ok(saved))
@@ -217,9 +248,14 @@ impl Store {
     /// be published; the first publication date is kept on re-publishing.
     pub async fn set_status(
         &self,
+        actor: &Actor,
         id: i64,
-        status: PostStatus,
+        moderation: Moderation,
     ) -> Result<WriteResult<post::Model>> {
+        let (status, action) = match moderation {
+            Moderation::Publish => (PostStatus::Published, AuditAction::PublishPost),
+            Moderation::Hide => (PostStatus::Hidden, AuditAction::HidePost),
+        };
         let tx = self.begin_write().await?;
         let Some(current) = post::Entity::find_by_id(id).one(&tx).await? else {
             return Ok(Err(not_found()));
@@ -231,6 +267,7 @@ impl Store {
                 "answer the question before publishing it",
             )));
         }
+        let before = snapshot::post(&tx, &current).await?;
         let at = now();
         let published_at = match status {
             PostStatus::Published => Some(current.published_at.unwrap_or(at)),
@@ -241,38 +278,54 @@ impl Store {
         model.published_at = Set(published_at);
         model.updated_at = Set(at);
         let saved = model.update(&tx).await?;
+        let after = snapshot::post(&tx, &saved).await?;
+        let change = Change::of_post(action, id, Some(before), Some(after));
+        audit::record(&tx, actor, at, change).await?;
         let seq = outbox::append(&tx, &[id]).await?;
         self.commit_write(tx, seq).await?;
         Ok(Ok(saved))
     }
 
     /// Deletes a post for good; its tag links go with it.
-    pub async fn delete_post(&self, id: i64) -> Result<WriteResult<i64>> {
+    pub async fn delete_post(&self, actor: &Actor, id: i64) -> Result<WriteResult<i64>> {
         let tx = self.begin_write().await?;
-        let deleted = post::Entity::delete_by_id(id).exec(&tx).await?;
-        if deleted.rows_affected == 0 {
+        let Some(current) = post::Entity::find_by_id(id).one(&tx).await? else {
             return Ok(Err(not_found()));
-        }
+        };
+        let before = snapshot::post(&tx, &current).await?;
+        post::Entity::delete_by_id(id).exec(&tx).await?;
+        let change = Change::of_post(AuditAction::DeletePost, id, Some(before), None);
+        audit::record(&tx, actor, now(), change).await?;
         let seq = outbox::append(&tx, &[id]).await?;
         self.commit_write(tx, seq).await?;
         Ok(Ok(id))
     }
 
     /// Replaces a post's tags, in the order given.
-    pub async fn set_tags(&self, id: i64, labels: Vec<Label>) -> Result<WriteResult<post::Model>> {
+    pub async fn set_tags(
+        &self,
+        actor: &Actor,
+        id: i64,
+        labels: Vec<Label>,
+    ) -> Result<WriteResult<post::Model>> {
         let tx = self.begin_write().await?;
         let Some(current) = post::Entity::find_by_id(id).one(&tx).await? else {
             return Ok(Err(not_found()));
         };
+        let before = snapshot::post(&tx, &current).await?;
         let tags = taxonomy::ensure_tags(&tx, &labels).await?;
         let tag_ids: Vec<i64> = labels
             .iter()
             .filter_map(|l| tags.get(l.key()).copied())
             .collect();
         taxonomy::replace_post_tags(&tx, id, &dedup(tag_ids)).await?;
+        let at = now();
         let mut model: post::ActiveModel = current.into();
-        model.updated_at = Set(now());
+        model.updated_at = Set(at);
         let saved = model.update(&tx).await?;
+        let after = snapshot::post(&tx, &saved).await?;
+        let change = Change::of_post(AuditAction::SetPostTags, id, Some(before), Some(after));
+        audit::record(&tx, actor, at, change).await?;
         let seq = outbox::append(&tx, &[id]).await?;
         self.commit_write(tx, seq).await?;
         Ok(Ok(saved))

@@ -3,7 +3,9 @@
 
 mod helpers;
 
+mod audit;
 mod auth;
+mod authz;
 mod cli;
 mod limits;
 mod listing;

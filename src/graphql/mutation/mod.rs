@@ -1,3 +1,4 @@
+mod actor;
 mod ask;
 mod input;
 mod staff;

@@ -1,15 +1,15 @@
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
+use super::actor::actor;
 use super::input::Problems;
 use crate::domain::{
-    AnswerText, DisplayName, FieldError, FieldErrorCode, Label, Limits, PostStatus, QuestionText,
-    Slug, Title,
+    AnswerText, DisplayName, FieldError, FieldErrorCode, Label, Limits, QuestionText, Slug, Title,
 };
 use crate::graphql::context::{principal, store_for_write, wait_for_index};
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::ids::{field_id, to_id};
 use crate::graphql::types::{DeletePostPayload, PostPayload, UserError};
-use crate::store::{NewArticle, PostPatch, WriteResult};
+use crate::store::{Moderation, NewArticle, PostPatch, WriteResult};
 
 #[derive(InputObject)]
 pub struct AnswerQuestionInput {
@@ -129,7 +129,7 @@ impl StaffMutation {
         };
         let by = by.or_else(|| staff_name(ctx));
         let result = store_for_write(ctx)
-            .answer_question(id, answer, by, input.publish)
+            .answer_question(&actor(ctx)?, id, answer, by, input.publish)
             .await?;
         Ok(payload(ctx, result).await)
     }
@@ -162,7 +162,9 @@ impl StaffMutation {
             author: author.or_else(|| staff_name(ctx)),
             publish: input.publish,
         };
-        let result = store_for_write(ctx).create_article(article).await?;
+        let result = store_for_write(ctx)
+            .create_article(&actor(ctx)?, article)
+            .await?;
         Ok(payload(ctx, result).await)
     }
 
@@ -191,20 +193,22 @@ impl StaffMutation {
         let (Some(id), true) = (id, p.is_empty()) else {
             return Ok(refused(p.into_errors()));
         };
-        let result = store_for_write(ctx).update_post(id, patch).await?;
+        let result = store_for_write(ctx)
+            .update_post(&actor(ctx)?, id, patch)
+            .await?;
         Ok(payload(ctx, result).await)
     }
 
     /// Staff: makes a post public. A question must be answered first.
     #[graphql(guard = "RoleGuard::staff()")]
     async fn publish_post(&self, ctx: &Context<'_>, id: ID) -> Result<PostPayload> {
-        self.set_status(ctx, id, PostStatus::Published).await
+        self.set_status(ctx, id, Moderation::Publish).await
     }
 
     /// Staff: takes a post off the public site without deleting it.
     #[graphql(guard = "RoleGuard::staff()")]
     async fn hide_post(&self, ctx: &Context<'_>, id: ID) -> Result<PostPayload> {
-        self.set_status(ctx, id, PostStatus::Hidden).await
+        self.set_status(ctx, id, Moderation::Hide).await
     }
 
     /// Admin: deletes a post for good. Staff hide posts instead.
@@ -219,7 +223,7 @@ impl StaffMutation {
                 });
             }
         };
-        let result = store_for_write(ctx).delete_post(id).await?;
+        let result = store_for_write(ctx).delete_post(&actor(ctx)?, id).await?;
         if result.is_ok() {
             wait_for_index(ctx).await;
         }
@@ -248,7 +252,9 @@ impl StaffMutation {
         let (Some(id), true) = (id, p.is_empty()) else {
             return Ok(refused(p.into_errors()));
         };
-        let result = store_for_write(ctx).set_tags(id, tags).await?;
+        let result = store_for_write(ctx)
+            .set_tags(&actor(ctx)?, id, tags)
+            .await?;
         Ok(payload(ctx, result).await)
     }
 }
@@ -258,13 +264,15 @@ impl StaffMutation {
         &self,
         ctx: &Context<'_>,
         id: ID,
-        status: PostStatus,
+        moderation: Moderation,
     ) -> Result<PostPayload> {
         let id = match field_id(&id) {
             Ok(id) => id,
             Err(e) => return Ok(refused(vec![e])),
         };
-        let result = store_for_write(ctx).set_status(id, status).await?;
+        let result = store_for_write(ctx)
+            .set_status(&actor(ctx)?, id, moderation)
+            .await?;
         Ok(payload(ctx, result).await)
     }
 }

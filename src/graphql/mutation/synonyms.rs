@@ -1,5 +1,6 @@
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
+use super::actor::actor;
 use super::input::Problems;
 use crate::domain::{FieldError, FieldErrorCode, Label};
 use crate::graphql::context::{search, store};
@@ -73,7 +74,10 @@ impl SynonymMutation {
             return Ok(refused(p.into_errors()));
         }
         let names: Vec<String> = terms.iter().map(|l| l.name().to_lowercase()).collect();
-        let Some(saved) = store(ctx).save_synonym_group(id, &names).await? else {
+        let Some(saved) = store(ctx)
+            .save_synonym_group(&actor(ctx)?, id, &names)
+            .await?
+        else {
             return Ok(refused(vec![FieldError::new(
                 "id",
                 FieldErrorCode::NotFound,
@@ -101,7 +105,7 @@ impl SynonymMutation {
             Ok(n) => n,
             Err(e) => return Ok(refuse(e)),
         };
-        if !store(ctx).delete_synonym_group(n).await? {
+        if !store(ctx).delete_synonym_group(&actor(ctx)?, n).await? {
             return Ok(refuse(FieldError::new(
                 "id",
                 FieldErrorCode::NotFound,

@@ -1,9 +1,11 @@
+mod audit;
 mod enums;
 mod label;
 mod payloads;
 mod post;
 mod search;
 
+pub use audit::{AuditLogConnection, GqlAuditAction};
 pub use enums::{GqlPostKind, GqlPostStatus, GqlUserErrorCode};
 pub use label::{Category, Tag};
 pub use payloads::{AskQuestionPayload, DeletePostPayload, PostPayload, UserError};
