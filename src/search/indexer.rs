@@ -160,7 +160,13 @@ impl Indexer {
         if let Some(writer) = self.writer.take() {
             let _ = tokio::task::spawn_blocking(move || writer.wait_merging_threads()).await;
         }
-        tracing::info!(watermark = self.applied(), "indexer stopped");
+        // `applied` only moves after a successful commit, so this is what
+        // the next start will find on disk; operators (and the shutdown
+        // test) compare it with the outbox's last sequence.
+        tracing::info!(
+            "search index committed through outbox sequence {}",
+            self.applied()
+        );
     }
 
     async fn commit(&mut self, seq: i64) -> Result<()> {
