@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod durability;
 mod listing;
 mod questions;
 mod schema;
