@@ -1,6 +1,7 @@
 //! The one writer of the index. It applies the outbox in batches, one
-//! commit per batch with the batch's last sequence as the commit payload,
-//! so the index always knows exactly how far it has followed the database.
+//! commit per batch with the batch's last outbox row (its sequence and
+//! when it was written) as the commit payload, so the index always knows
+//! exactly how far it has followed the database, and which database.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -10,7 +11,7 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 use tokio::sync::watch;
 
 use super::document::to_document;
-use super::index::SearchIndex;
+use super::index::{SearchIndex, Watermark};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
@@ -27,6 +28,9 @@ pub struct Indexer {
     index: Arc<SearchIndex>,
     writer: Option<IndexWriter<TantivyDocument>>,
     applied: Arc<watch::Sender<i64>>,
+    /// Whether the index is known to follow this database's outbox (see
+    /// `check_history`); false until the first catch-up of the process.
+    history_checked: bool,
 }
 
 impl Indexer {
@@ -50,6 +54,7 @@ impl Indexer {
             index,
             writer: Some(writer),
             applied,
+            history_checked: false,
         })
     }
 
@@ -61,7 +66,10 @@ impl Indexer {
     /// committed with the outbox head taken before reading, so that the
     /// replay that follows covers whatever changed meanwhile.
     pub async fn rebuild(&mut self, progress: &(dyn Fn(u64, u64) + Sync)) -> Result<()> {
-        let head = self.store.outbox_head().await?;
+        let head = match self.store.outbox_last().await? {
+            Some(last) => Watermark::of(&last),
+            None => Watermark::NONE,
+        };
         let total = self.store.count_all_published().await?;
         self.with_writer(|w| {
             w.delete_all_documents()?;
@@ -89,16 +97,20 @@ impl Indexer {
             progress(done, total);
         }
         self.commit(head).await?;
-        tracing::info!(posts = done, watermark = head, "search index rebuilt");
+        self.history_checked = true;
+        tracing::info!(posts = done, watermark = head.seq, "search index rebuilt");
         Ok(())
     }
 
     /// Applies every outbox row after the watermark; returns how many.
     pub async fn catch_up(&mut self) -> Result<usize> {
+        if !self.history_checked {
+            self.check_history().await?;
+        }
         let mut applied = 0;
         loop {
             let entries = self.store.outbox_after(self.applied(), BATCH).await?;
-            let Some(last) = entries.last().map(|e| e.seq) else {
+            let Some(last) = entries.last().map(Watermark::of) else {
                 return Ok(applied);
             };
             applied += entries.len();
@@ -131,6 +143,28 @@ impl Indexer {
         }
     }
 
+    /// Rebuilds an index whose watermark is not a point in this database's
+    /// history: the database was replaced (a fresh SQLite file, another
+    /// PostgreSQL database) or restored from a backup older than the index.
+    /// Replaying such an index from its watermark would skip the new
+    /// database's first rows and keep posts that no longer exist.
+    async fn check_history(&mut self) -> Result<()> {
+        let recorded = self.index.commit_mark()?;
+        if recorded.seq != 0 {
+            let ours = self.store.outbox_entry(recorded.seq).await?;
+            if !recorded.matches(ours.as_ref()) {
+                tracing::warn!(
+                    watermark = recorded.seq,
+                    "the search index follows another database's history (was the database \
+                     replaced or restored?); rebuilding it"
+                );
+                self.rebuild(&|_, _| {}).await?;
+            }
+        }
+        self.history_checked = true;
+        Ok(())
+    }
+
     /// Follows the outbox until `shutdown` fires, then commits what it has.
     pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
         let mut wake = self.store.subscribe_written();
@@ -160,19 +194,25 @@ impl Indexer {
         if let Some(writer) = self.writer.take() {
             let _ = tokio::task::spawn_blocking(move || writer.wait_merging_threads()).await;
         }
-        tracing::info!(watermark = self.applied(), "indexer stopped");
+        // `applied` only moves after a successful commit, so this is what
+        // the next start will find on disk; operators (and the shutdown
+        // test) compare it with the outbox's last sequence.
+        tracing::info!(
+            "search index committed through outbox sequence {}",
+            self.applied()
+        );
     }
 
-    async fn commit(&mut self, seq: i64) -> Result<()> {
+    async fn commit(&mut self, mark: Watermark) -> Result<()> {
         self.with_writer(move |w| {
             let mut prepared = w.prepare_commit()?;
-            prepared.set_payload(&seq.to_string());
+            prepared.set_payload(&mark.payload());
             prepared.commit()?;
             Ok(())
         })
         .await?;
         self.index.reader.reload().map_err(Error::internal)?;
-        self.applied.send_replace(seq);
+        self.applied.send_replace(mark.seq);
         Ok(())
     }
 

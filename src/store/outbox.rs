@@ -11,6 +11,19 @@ use crate::error::Result;
 pub struct OutboxEntry {
     pub seq: i64,
     pub post_id: i64,
+    /// With `seq`, this tells one database's history from another's: a
+    /// replaced or restored database reuses sequence numbers, not times.
+    pub written_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<outbox::Model> for OutboxEntry {
+    fn from(row: outbox::Model) -> Self {
+        OutboxEntry {
+            seq: row.seq,
+            post_id: row.post_id,
+            written_at: row.created_at,
+        }
+    }
 }
 
 /// Records that these posts changed. Called inside the serialised write
@@ -54,13 +67,24 @@ impl Store {
             .limit(limit)
             .all(&self.db)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| OutboxEntry {
-                seq: r.seq,
-                post_id: r.post_id,
-            })
-            .collect())
+        Ok(rows.into_iter().map(OutboxEntry::from).collect())
+    }
+
+    /// The row with sequence `seq`, if this database has one.
+    pub async fn outbox_entry(&self, seq: i64) -> Result<Option<OutboxEntry>> {
+        Ok(outbox::Entity::find_by_id(seq)
+            .one(&self.db)
+            .await?
+            .map(OutboxEntry::from))
+    }
+
+    /// The newest row, `None` when the outbox is empty.
+    pub async fn outbox_last(&self) -> Result<Option<OutboxEntry>> {
+        Ok(outbox::Entity::find()
+            .order_by_desc(outbox::Column::Seq)
+            .one(&self.db)
+            .await?
+            .map(OutboxEntry::from))
     }
 
     /// The newest sequence number, 0 when the outbox is empty.

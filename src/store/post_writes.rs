@@ -366,6 +366,13 @@ pub(super) async fn unique_slug(
     base: Slug,
     except: Option<i64>,
 ) -> Result<Slug> {
+    // Every writer waits while this runs. The prefix match below cannot
+    // use the slug index (LIKE under SQLite's default case folding or a
+    // non-C PostgreSQL collation), so it reads the whole table; the usual
+    // case, a slug nobody has yet, needs one index lookup instead.
+    if !slug_taken(db, &base, except).await? {
+        return Ok(base);
+    }
     let prefix = format!("{}-", base.as_str());
     let mut query = post::Entity::find()
         .select_only()
