@@ -4,9 +4,10 @@
 //! Visitors repeat each other: the same few questions, and the same
 //! keystrokes of search-as-you-type. A repeat costs a hash lookup instead
 //! of a retrieval, a re-ranking and a database read. Every key carries the
-//! index's watermark and the synonyms' version, so an entry can never be
-//! served after a write the index has applied; the whole cache is dropped
-//! when either moves, which bounds memory to the current generation.
+//! index's searcher generation and the synonyms' version, so an entry can
+//! never be served after a write the index has applied; the whole cache is
+//! dropped when either moves, which bounds memory to the current
+//! generation.
 
 use std::hash::Hash;
 use std::sync::Mutex;
@@ -25,7 +26,9 @@ pub trait Weigh {
 /// The state of the index and the synonyms a result was computed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Generation {
-    pub applied: i64,
+    /// The searcher's generation: it grows with every reload of the index,
+    /// whatever the outbox sequence does (a rebuild may lower that).
+    pub index: u64,
     pub synonyms: u64,
 }
 
@@ -120,7 +123,7 @@ impl<V: Weigh + Clone> ResultCache<V> {
         };
         match *current {
             Some(now) if now == generation => true,
-            Some(now) if now.applied > generation.applied => false,
+            Some(now) if now.index > generation.index => false,
             _ => {
                 *current = Some(generation);
                 if let Some(entries) = &self.entries {
@@ -145,11 +148,8 @@ mod tests {
         }
     }
 
-    fn key(applied: i64, synonyms: u64, text: &str) -> CacheKey {
-        CacheKey::new(
-            Generation { applied, synonyms },
-            &SearchParams::new(text, 10),
-        )
+    fn key(index: u64, synonyms: u64, text: &str) -> CacheKey {
+        CacheKey::new(Generation { index, synonyms }, &SearchParams::new(text, 10))
     }
 
     #[test]

@@ -107,10 +107,18 @@ impl Search {
         *self.inner.applied.borrow()
     }
 
-    /// What a search's outcome depends on besides its parameters.
+    /// What a search's outcome depends on besides its parameters: the
+    /// searcher's generation, which moves with every commit the index
+    /// applies (a rebuild included), and the synonyms' version.
     pub fn generation(&self) -> Generation {
         Generation {
-            applied: self.applied(),
+            index: self
+                .inner
+                .index
+                .reader
+                .searcher()
+                .generation()
+                .generation_id(),
             synonyms: self.inner.synonyms_version.load(Ordering::Acquire),
         }
     }
@@ -160,6 +168,12 @@ impl Search {
             .read()
             .map(|s| s.clone())
             .unwrap_or_default()
+    }
+
+    /// Writes the searches still queued for the analytics log; searches
+    /// after this are not logged. For shutdown.
+    pub async fn flush_search_log(&self) {
+        self.inner.log.flush_and_stop().await;
     }
 
     /// Reloads synonyms every few seconds until `shutdown`.

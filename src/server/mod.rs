@@ -6,6 +6,7 @@ mod client_ip;
 mod graphql_http;
 mod probes;
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -86,12 +87,14 @@ impl Services {
         })
     }
 
-    /// Stops the background work; the indexer commits what it has first.
+    /// Stops the background work; the indexer commits what it has first,
+    /// and the queued search log is written.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
         for task in self.tasks {
             let _ = task.await;
         }
+        self.search.flush_search_log().await;
     }
 }
 
@@ -181,33 +184,46 @@ impl Server {
     }
 
     /// Serves until the process receives Ctrl-C or SIGTERM, then lets
-    /// in-flight requests finish.
+    /// in-flight requests finish (for at most `SHUTDOWN_GRACE`).
     pub async fn run(self) -> Result<()> {
-        axum::serve(
-            self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(Error::internal)
+        self.run_until(shutdown_signal()).await
     }
 
-    /// Serves until `stop` resolves (for tests and embedding).
+    /// Serves until `stop` resolves, then lets in-flight requests finish
+    /// for at most `SHUTDOWN_GRACE`: a client that never completes its
+    /// request must not keep the process, and the index's final commit,
+    /// waiting forever.
     pub async fn run_until(
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<()> {
-        axum::serve(
+        let (stopping, mut stopped) = watch::channel(false);
+        let serving = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(stop)
-        .await
-        .map_err(Error::internal)
+        .with_graceful_shutdown(async move {
+            stop.await;
+            let _ = stopping.send(true);
+        })
+        .into_future();
+        let grace_over = async move {
+            let _ = stopped.wait_for(|s| *s).await;
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        };
+        tokio::select! {
+            served = serving => served.map_err(Error::internal),
+            () = grace_over => {
+                tracing::warn!(grace = ?SHUTDOWN_GRACE, "requests still running at shutdown; stopping anyway");
+                Ok(())
+            }
+        }
     }
 }
+
+/// How long in-flight requests may run on after a shutdown signal.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 async fn shutdown_signal() {
     let ctrl_c = async {

@@ -1085,3 +1085,47 @@ async fn an_index_of_another_database_is_rebuilt_not_replayed(first: Backend, se
     assert_eq!(server.metric(&client, "kbql_index_posts").await, 12);
     assert_eq!(server.metric(&client, "kbql_index_watermark").await, head);
 }
+
+/// Searches are logged in batches; a SIGTERM must write the queued ones
+/// rather than drop them.
+#[tokio::test]
+async fn sigterm_writes_the_queued_search_log() {
+    use crate::helpers::{ServeProcess, kbql_cli};
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}?mode=rwc", dir.path().join("kbql.db").display());
+    let server = ServeProcess::start(dir.path(), &db);
+    server.ready().await;
+    for q in ["fading", "touch up", "laser"] {
+        let res = server
+            .gql(
+                "query($q: String!) { search(query: $q) { totalCount } }",
+                json!({"q": q}),
+            )
+            .await;
+        assert!(res.get("errors").is_none(), "{res}");
+    }
+    server.stop();
+
+    let token = kbql_cli(
+        dir.path(),
+        &db,
+        &["token", "create", "--name", "Log Reader", "--role", "staff"],
+    );
+    assert!(token.status.success());
+    let token = String::from_utf8(token.stdout).unwrap();
+    let token = token.lines().last().unwrap().trim().to_owned();
+    let server = ServeProcess::start(dir.path(), &db);
+    server.ready().await;
+    let res: Value = reqwest::Client::new()
+        .post(format!("{}/graphql", server.address))
+        .bearer_auth(&token)
+        .json(&json!({"query": "{ searchStats { totalSearches } }"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(res["data"]["searchStats"]["totalSearches"], 3, "{res}");
+    server.stop();
+}
