@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use kbql::domain::Label;
 use kbql::import::{Format, demo::DEMO_POSTS, parse};
 use kbql::search::answer::{PostText, choose};
 use kbql::search::{Filters, MAX_QUERY_CHARS, Mode, Search, SearchParams};
@@ -117,7 +118,7 @@ fn run(data: &[u8]) {
     // What the `search` field does, plus one variation picked by the input
     // so that every input costs about the same.
     let mut params = SearchParams::new(text.as_ref(), 10);
-    match data.len() % 4 {
+    match data.len() % 5 {
         0 => params.mode = Mode::Baseline,
         1 => {
             params.filters = Filters {
@@ -128,7 +129,16 @@ fn run(data: &[u8]) {
             params.with_facets = true;
         }
         2 => params.offset = 5,
-        _ => params.with_facets = true,
+        3 => params.with_facets = true,
+        _ => {
+            // Filters are visitor text too: keyed as the resolver keys them.
+            let mut words = text.split_whitespace();
+            params.filters = Filters {
+                tags: words.by_ref().take(2).map(Label::key_of).collect(),
+                category: Some(Label::key_of(&text)),
+                kind: words.next().map(str::to_owned),
+            };
+        }
     }
     match fx.search.search(&params) {
         Err(e) if too_long => assert_eq!(e.code(), "BAD_USER_INPUT", "{e}"),
