@@ -49,18 +49,17 @@ impl Extension for QueryShapeCheck {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        let refuse = |err: Error| async_graphql::Error::from(err).into_server_error(Pos::default());
         if ctx.data_opt::<ReadOnlyTransport>().is_some()
             && document
                 .operations
                 .iter()
                 .any(|(_, op)| op.node.ty == OperationType::Mutation)
         {
-            return Err(refuse(Error::MutationOverGet));
+            return Err(refusal(Error::MutationOverGet));
         }
         let aliases = count_aliases(&document);
         if aliases > self.max_aliases {
-            return Err(refuse(Error::bad_input(format!(
+            return Err(refusal(Error::bad_input(format!(
                 "the query uses {aliases} aliases; at most {} are allowed",
                 self.max_aliases
             ))));
@@ -98,7 +97,7 @@ fn count_aliases(document: &ExecutableDocument) -> usize {
 }
 
 /// A ServerError for a refusal before execution, with its code.
-pub fn refusal(err: Error) -> ServerError {
+fn refusal(err: Error) -> ServerError {
     async_graphql::Error::from(err).into_server_error(Pos::default())
 }
 

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::TestApp;
+use crate::helpers::{POSTGRES_VAR, PostgresDb, TestApp};
 use crate::on_both_backends;
 
 on_both_backends!(concurrent_askers_lose_nothing_and_never_see_busy);
@@ -161,14 +161,12 @@ async fn concurrent_askers_lose_nothing_and_never_see_busy(app: TestApp) {
 // ---------------------------------------------------------------------------
 // The binary: crashes and shutdowns need a process of their own.
 
-const POSTGRES_VAR: &str = "KBQL_TEST_POSTGRES_URL";
-
-/// A database and data dir of a test's own. A PostgreSQL database is
-/// dropped with it, also when the test fails.
+/// A database and data dir of a test's own.
 struct Backend {
     dir: tempfile::TempDir,
     url: String,
-    postgres: Option<(String, String)>,
+    /// Dropped with the backend, also when the test fails.
+    _postgres: Option<PostgresDb>,
 }
 
 impl Backend {
@@ -178,31 +176,21 @@ impl Backend {
         Backend {
             dir,
             url,
-            postgres: None,
+            _postgres: None,
         }
     }
 
     /// `None` when no PostgreSQL is configured.
     async fn postgres() -> Option<Backend> {
-        use sea_orm::ConnectionTrait;
         let Ok(admin_url) = std::env::var(POSTGRES_VAR) else {
             eprintln!("skipped: set {POSTGRES_VAR} to run on PostgreSQL");
             return None;
         };
-        let name = format!("kbql_durability_{:016x}", rand::random::<u64>());
-        let admin = sea_orm::Database::connect(&admin_url)
-            .await
-            .expect("connect to PostgreSQL");
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .expect("create database");
-        let _ = admin.close().await;
-        let (server, _) = admin_url.rsplit_once('/').expect("a database URL");
+        let db = PostgresDb::create(&admin_url).await;
         Some(Backend {
             dir: tempfile::tempdir().expect("temp dir"),
-            url: format!("{server}/{name}"),
-            postgres: Some((admin_url, name)),
+            url: db.url.clone(),
+            _postgres: Some(db),
         })
     }
 
@@ -277,32 +265,6 @@ impl Backend {
             .as_str()
             .and_then(|p| p.split('@').next()?.parse().ok())
             .unwrap_or_else(|| panic!("no watermark in {meta}"))
-    }
-}
-
-impl Drop for Backend {
-    fn drop(&mut self) {
-        let Some((admin_url, name)) = self.postgres.take() else {
-            return;
-        };
-        // Drop cannot await inside the test's runtime; a thread can run a
-        // runtime of its own.
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async {
-                use sea_orm::ConnectionTrait;
-                if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
-                    let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
-                    let _ = admin.close().await;
-                }
-            });
-        })
-        .join();
     }
 }
 

@@ -237,21 +237,22 @@ impl Drop for TestApp {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let Some(db) = self.postgres.take() {
-            db.drop_blocking();
-        }
+        // The server is told to stop first; the database goes after it.
+        drop(self.postgres.take());
     }
 }
 
-/// A throw-away PostgreSQL database, dropped with its `TestApp`.
-struct PostgresDb {
+/// A throw-away PostgreSQL database of one test, dropped (connections and
+/// all) when this value is, also when the test fails.
+pub struct PostgresDb {
     admin_url: String,
     name: String,
-    url: String,
+    pub url: String,
 }
 
 impl PostgresDb {
-    async fn create(admin_url: &str) -> PostgresDb {
+    /// A new empty database on the server `admin_url` points at.
+    pub async fn create(admin_url: &str) -> PostgresDb {
         use rand::Rng;
         use sea_orm::ConnectionTrait;
         let name = format!("kbql_test_{:016x}", rand::rng().random::<u64>());
@@ -273,9 +274,14 @@ impl PostgresDb {
             name,
         }
     }
+}
 
-    /// Drop runs outside any async context, so it gets a runtime of its own.
-    fn drop_blocking(self) {
+impl Drop for PostgresDb {
+    /// Drop cannot await inside the test's runtime; a thread can run a
+    /// runtime of its own.
+    fn drop(&mut self) {
+        let admin_url = std::mem::take(&mut self.admin_url);
+        let name = std::mem::take(&mut self.name);
         let _ = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -283,12 +289,9 @@ impl PostgresDb {
                 .expect("runtime");
             rt.block_on(async {
                 use sea_orm::ConnectionTrait;
-                if let Ok(admin) = sea_orm::Database::connect(&self.admin_url).await {
+                if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
                     let _ = admin
-                        .execute_unprepared(&format!(
-                            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                            self.name
-                        ))
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                         .await;
                     let _ = admin.close().await;
                 }
