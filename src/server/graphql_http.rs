@@ -76,16 +76,16 @@ pub async fn post(
             )));
         }
     };
-    let requests = match batch {
-        BatchRequest::Single(request) => vec![request],
+    // A batch gets an array back, even a batch of one.
+    let (requests, single) = match batch {
+        BatchRequest::Single(request) => (vec![request], true),
         BatchRequest::Batch(requests) => {
             if let Err(e) = check_batch(requests.len(), policy.max_batch) {
                 return refuse(e);
             }
-            requests
+            (requests, false)
         }
     };
-    let single = requests.len() == 1;
     execute(&state, &headers, client, requests, single).await
 }
 

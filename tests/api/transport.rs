@@ -143,6 +143,13 @@ async fn batches_are_refused_unless_configured() {
     let answers = json_of(res).await;
     assert_eq!(answers[0]["data"]["__typename"], "QueryRoot");
     assert!(answers[1]["data"]["askQuestion"]["question"]["id"].is_string());
+    let one = json!([{ "query": "{ __typename }" }]).to_string();
+    let res = post_raw(&app, &[("content-type", "application/json")], one).await;
+    assert_eq!(
+        json_of(res).await[0]["data"]["__typename"],
+        "QueryRoot",
+        "an array back"
+    );
     let three = json!([{ "query": "{ __typename }" }, { "query": "{ __typename }" }, { "query": "{ __typename }" }]);
     let res = post_raw(
         &app,
