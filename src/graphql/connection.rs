@@ -118,7 +118,7 @@ impl PostConnection {
 /// loaders in one statement each, if the query asks for them.
 pub async fn prime(
     ctx: &Context<'_>,
-    posts: &[post::Model],
+    posts: &[&post::Model],
     wants_tags: bool,
     wants_category: bool,
 ) -> Result<()> {
@@ -140,7 +140,7 @@ impl PostConnection {
         let node = ctx.look_ahead().field("node");
         prime(
             ctx,
-            &self.page.items,
+            &self.page.items.iter().collect::<Vec<_>>(),
             node.field("tags").exists(),
             node.field("category").exists(),
         )
@@ -161,7 +161,7 @@ impl PostConnection {
         let node = ctx.look_ahead();
         prime(
             ctx,
-            &self.page.items,
+            &self.page.items.iter().collect::<Vec<_>>(),
             node.field("tags").exists(),
             node.field("category").exists(),
         )

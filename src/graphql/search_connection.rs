@@ -96,6 +96,11 @@ impl SearchPage {
         })
     }
 
+    /// The posts of the hits, in ranking order.
+    fn posts(&self) -> Vec<&post::Model> {
+        self.hits.iter().map(|h| &h.post).collect()
+    }
+
     /// The hits as GraphQL objects.
     pub fn search_hits(self: &Arc<Self>) -> Vec<SearchHit> {
         (0..self.hits.len())
@@ -105,10 +110,6 @@ impl SearchPage {
                 post: Post(self.hits[i].post.clone()),
             })
             .collect()
-    }
-
-    fn models(&self) -> Vec<post::Model> {
-        self.hits.iter().map(|h| h.post.clone()).collect()
     }
 }
 
@@ -155,7 +156,7 @@ impl SearchConnection {
         let post = ctx.look_ahead().field("node").field("post");
         prime(
             ctx,
-            &self.page.models(),
+            &self.page.posts(),
             post.field("tags").exists(),
             post.field("category").exists(),
         )
@@ -176,7 +177,7 @@ impl SearchConnection {
         let post = ctx.look_ahead().field("post");
         prime(
             ctx,
-            &self.page.models(),
+            &self.page.posts(),
             post.field("tags").exists(),
             post.field("category").exists(),
         )
