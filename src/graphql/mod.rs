@@ -3,6 +3,7 @@
 
 mod connection;
 mod context;
+mod documents;
 mod guards;
 mod ids;
 pub mod limits;
@@ -16,6 +17,7 @@ mod types;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 pub use context::RequestContext;
+pub use documents::ParsedDocuments;
 pub use mutation::MutationRoot;
 
 use crate::config::ServeConfig;

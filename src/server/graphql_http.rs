@@ -220,7 +220,7 @@ async fn execute(
             RequestContext {
                 principal: principal.clone(),
             }
-            .attach(r, &state.store)
+            .attach(state.documents.prepare(r), &state.store)
             .data(ClientIp(client))
         })
         .collect();

@@ -24,7 +24,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::config::ServeConfig;
 use crate::error::{Error, Result};
-use crate::graphql::{KbSchema, build_schema};
+use crate::graphql::{KbSchema, ParsedDocuments, build_schema};
 use crate::search::Search;
 use crate::store::Store;
 use graphql_http::{HttpPolicy, PREFLIGHT_HEADERS, refuse};
@@ -35,6 +35,7 @@ pub struct AppState {
     pub store: Store,
     pub search: Search,
     pub schema: KbSchema,
+    documents: Arc<ParsedDocuments>,
     http: Arc<HttpPolicy>,
 }
 
@@ -45,6 +46,7 @@ impl AppState {
             store,
             search,
             schema,
+            documents: Arc::new(ParsedDocuments::new()),
             http: Arc::new(HttpPolicy::new(config)),
         }
     }

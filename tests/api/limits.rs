@@ -63,6 +63,35 @@ async fn too_many_aliases_or_directives_are_refused() {
     assert_eq!(error_code(&res), "GRAPHQL_VALIDATION_FAILED", "{res}");
 }
 
+/// Parsed documents are kept by their text (`graphql/documents.rs`): a
+/// repeat must still be checked, and still see its own variables.
+#[tokio::test]
+async fn a_repeated_document_is_checked_and_run_afresh() {
+    let app = TestApp::spawn_sqlite().await;
+    for _ in 0..3 {
+        let deep = app.gql(&nested_related(9), json!({})).await;
+        assert_eq!(error_code(&deep), "GRAPHQL_VALIDATION_FAILED", "{deep}");
+        let costly = "{ posts(first: 100) { edges { node { relatedPosts(first: 20) { relatedPosts(first: 20) { id } } } } } }";
+        let res = app.gql(costly, json!({})).await;
+        assert_eq!(error_code(&res), "GRAPHQL_VALIDATION_FAILED", "{res}");
+    }
+    app.import_jsonl(concat!(
+        r#"{"slug":"sun","title":"Does sunlight fade the pigment?","answer":"Use a hat in strong sun."}"#,
+        "\n",
+        r#"{"slug":"scar","title":"Can a scar be covered?","answer":"Most scars take pigment well."}"#,
+    ))
+    .await;
+    let titles = "query($q: String!) { search(query: $q, first: 1) { edges { node { post { title } } } } }";
+    let first = |res: &Value| res["data"]["search"]["edges"][0]["node"]["post"]["title"].clone();
+    let sun = app.gql(titles, json!({"q": "sun"})).await;
+    let scar = app.gql(titles, json!({"q": "scar"})).await;
+    assert!(first(&sun).is_string() && first(&scar).is_string(), "{sun} {scar}");
+    assert_ne!(first(&sun), first(&scar));
+    assert_eq!(first(&app.gql(titles, json!({"q": "sun"})).await), first(&sun));
+    let missing = app.gql(titles, json!({})).await;
+    assert_eq!(error_code(&missing), "GRAPHQL_VALIDATION_FAILED", "{missing}");
+}
+
 #[tokio::test]
 async fn a_request_past_the_time_limit_gets_a_timeout_error() {
     // No database answers within zero milliseconds.
