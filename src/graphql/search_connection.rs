@@ -54,7 +54,7 @@ pub struct SearchPage {
 
 pub struct PageHit {
     pub hit: Hit,
-    pub post: post::Model,
+    pub post: Post,
     highlights: OnceLock<Vec<FoundHighlight>>,
 }
 
@@ -65,7 +65,7 @@ impl SearchPage {
             .into_iter()
             .map(|(hit, post)| PageHit {
                 hit,
-                post,
+                post: Post(post),
                 highlights: OnceLock::new(),
             })
             .collect();
@@ -84,7 +84,7 @@ impl SearchPage {
             return &[];
         };
         h.highlights.get_or_init(|| {
-            let p = &h.post;
+            let p = &h.post.0;
             [
                 ("title", p.title.as_str()),
                 ("question", p.question.as_str()),
@@ -98,7 +98,7 @@ impl SearchPage {
 
     /// The posts of the hits, in ranking order.
     fn posts(&self) -> Vec<&post::Model> {
-        self.hits.iter().map(|h| &h.post).collect()
+        self.hits.iter().map(|h| &h.post.0).collect()
     }
 
     /// The hits as GraphQL objects.
@@ -107,7 +107,6 @@ impl SearchPage {
             .map(|i| SearchHit {
                 page: self.clone(),
                 index: i,
-                post: Post(self.hits[i].post.clone()),
             })
             .collect()
     }
@@ -121,9 +120,8 @@ impl Weigh for Arc<SearchPage> {
             .map(|h| {
                 // The post's text, once as stored and about once more as
                 // snippets.
-                2 * (h.post.title.len() + h.post.question.len() + h.post.answer.len())
-                    + h.post.slug.len()
-                    + 512
+                let p = &h.post.0;
+                2 * (p.title.len() + p.question.len() + p.answer.len()) + p.slug.len() + 512
             })
             .sum();
         let facets: usize = self.facets.iter().map(|(s, _)| s.len() + 32).sum();

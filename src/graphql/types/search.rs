@@ -8,10 +8,11 @@ use crate::graphql::search_connection::SearchPage;
 use crate::search::Highlight as FoundHighlight;
 
 /// A post found by a search, with why it was found.
+/// It points into the page of results, shared with the result cache: a
+/// repeated search copies neither posts nor snippets.
 pub struct SearchHit {
     pub page: Arc<SearchPage>,
     pub index: usize,
-    pub post: Post,
 }
 
 #[Object]
@@ -22,24 +23,23 @@ impl SearchHit {
     }
 
     async fn post(&self) -> &Post {
-        &self.post
+        &self.page.hits[self.index].post
     }
 
     /// Excerpts of the fields that matched (title, question, answer), with
     /// matched words marked, including words matched through a typo, a
     /// prefix or a synonym. Fields that did not match are left out.
-    async fn highlights(&self) -> Vec<Highlight> {
+    async fn highlights(&self) -> Vec<Highlight<'_>> {
         self.page
             .highlights(self.index)
             .iter()
-            .cloned()
             .map(Highlight)
             .collect()
     }
 }
 
 /// An excerpt of one field with the matched words marked.
-pub struct Highlight(pub FoundHighlight);
+pub struct Highlight<'a>(pub &'a FoundHighlight);
 
 /// Where a matched word sits in `fragment`, in UTF-8 byte offsets.
 #[derive(SimpleObject)]
@@ -49,7 +49,7 @@ pub struct HighlightRange {
 }
 
 #[Object]
-impl Highlight {
+impl Highlight<'_> {
     /// "title", "question" or "answer".
     async fn field(&self) -> &str {
         self.0.field
