@@ -254,6 +254,7 @@ async fn run_reindex(storage: &StorageConfig) -> CliResult {
         })
         .await?;
     indexer.catch_up().await?;
+    indexer.compact().await;
     bar.finish_and_clear();
     write_stdout(&format!(
         "search index rebuilt up to outbox sequence {}",

@@ -90,7 +90,7 @@ impl Search {
 
     /// Brings a freshly opened index up to date: a full rebuild when it is
     /// new (or was lost), then the replay of the outbox after its
-    /// watermark.
+    /// watermark, then one merge of its segments.
     pub async fn catch_up(
         indexer: &mut Indexer,
         progress: &(dyn Fn(u64, u64) + Sync),
@@ -99,6 +99,7 @@ impl Search {
             indexer.rebuild(progress).await?;
         }
         indexer.catch_up().await?;
+        indexer.compact().await;
         Ok(())
     }
 
@@ -126,6 +127,11 @@ impl Search {
     /// How many posts the index holds (the searcher's current view).
     pub fn indexed_posts(&self) -> u64 {
         self.inner.index.reader.searcher().num_docs()
+    }
+
+    /// How many segments a search reads; each costs a lookup per term.
+    pub fn index_segments(&self) -> usize {
+        self.inner.index.reader.searcher().segment_readers().len()
     }
 
     pub fn is_ready(&self) -> bool {

@@ -37,10 +37,14 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
          kbql_index_watermark {}\n\
          # HELP kbql_index_posts Posts the search index holds.\n\
          # TYPE kbql_index_posts gauge\n\
-         kbql_index_posts {}\n",
+         kbql_index_posts {}\n\
+         # HELP kbql_index_segments Segments of the search index a search reads.\n\
+         # TYPE kbql_index_segments gauge\n\
+         kbql_index_segments {}\n",
         state.store.sql_statement_count(),
         state.search.applied(),
-        state.search.indexed_posts()
+        state.search.indexed_posts(),
+        state.search.index_segments()
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::helpers::{ServeProcess, TestApp, kbql_cli};
+use crate::helpers::{ServeProcess, TestApp, kbql_cli, numbered_posts};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -15,6 +15,7 @@ on_both_backends!(
     an_index_of_an_older_schema_is_replaced,
     another_process_import_is_searchable_within_a_second,
     reindex_rebuilds_on_demand_but_not_under_a_running_server,
+    a_long_replay_ends_in_one_segment,
 );
 
 const FIXTURE: &str = concat!(
@@ -34,14 +35,18 @@ async fn total(server: &ServeProcess, q: &str) -> u64 {
         .unwrap_or_else(|| panic!("{res}"))
 }
 
-async fn watermark(server: &ServeProcess) -> i64 {
+async fn metric(server: &ServeProcess, name: &str) -> i64 {
     let body = server.get("/metrics").await.text().await.unwrap();
     body.lines()
-        .find_map(|l| l.strip_prefix("kbql_index_watermark "))
-        .unwrap()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .unwrap_or_else(|| panic!("{name} missing from {body}"))
         .trim()
         .parse()
         .unwrap()
+}
+
+async fn watermark(server: &ServeProcess) -> i64 {
+    metric(server, "kbql_index_watermark").await
 }
 
 /// A data dir and database of our own, outside any running TestApp server
@@ -218,4 +223,30 @@ async fn an_index_of_an_older_schema_is_replaced(app: TestApp) {
     server.ready().await;
     assert_eq!(total(&server, "foil").await, 1);
     assert!(!old.exists(), "the older index folder is removed");
+}
+
+/// The replay commits one segment per batch of outbox rows; start-up then
+/// merges them, so searches read one.
+async fn a_long_replay_ends_in_one_segment(app: TestApp) {
+    let dir = own_data_dir();
+    let db = database_for(&app, dir.path());
+    let server = ServeProcess::start(dir.path(), &db);
+    server.ready().await;
+    server.stop();
+
+    // Written while no server runs: several batches for the replay.
+    let file = dir.path().join("many.jsonl");
+    std::fs::write(&file, numbered_posts(4_500, "density", "SMP")).unwrap();
+    assert!(
+        kbql_cli(dir.path(), &db, &["import", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    let server = ServeProcess::start(dir.path(), &db);
+    server.ready().await;
+    assert_eq!(metric(&server, "kbql_index_segments").await, 1);
+    assert_eq!(metric(&server, "kbql_index_posts").await, 4_500);
+    assert_eq!(total(&server, "pigment").await, 4_500);
+    assert!(watermark(&server).await > 0);
 }
