@@ -394,9 +394,9 @@ fn full_concepts(
 fn completion_limit(prefix: &str) -> usize {
     match prefix.chars().count() {
         0 | 1 => 0,
-        2 => 5,
-        3 => 8,
-        _ => 12,
+        2 => 3,
+        3 => 5,
+        _ => 8,
     }
 }
 

@@ -1,5 +1,7 @@
 //! Running a search: plan, collect, re-rank, page.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::time::Instant;
 
 use tantivy::collector::{FacetCollector, TopDocs};
@@ -21,7 +23,7 @@ pub const MAX_QUERY_CHARS: usize = 500;
 pub const MAX_RESULT_WINDOW: usize = 1_000;
 /// Re-ranking looks at least this many candidates, so that a post that
 /// covers the whole question can climb from below the first page.
-const MIN_RERANK: usize = 30;
+const MIN_RERANK: usize = 20;
 
 #[derive(Debug, Clone)]
 pub struct SearchParams {
@@ -124,7 +126,8 @@ impl Search {
             } else {
                 searcher.search(&query, &top).map_err(Error::internal)?
             };
-            let total = if params.with_total {
+            // Fewer candidates than the window holds are every match.
+            let total = if params.with_total && ranked.len() == window {
                 query.count(&searcher).map_err(Error::internal)?
             } else {
                 ranked.len()
@@ -177,18 +180,26 @@ fn facet_slug(facet: &Facet) -> String {
         .unwrap_or_default()
 }
 
-/// The post ids of hits, read from the id fast field.
+/// The post ids of hits, read from the id fast field. Each segment's
+/// column is opened once: opening it decodes its header, which costs more
+/// than reading a value.
 pub(super) fn post_ids(
     searcher: &Searcher,
     hits: impl Iterator<Item = (Score, DocAddress)>,
 ) -> Result<Vec<Hit>> {
+    let mut columns = HashMap::new();
     let mut out = Vec::new();
     for (score, addr) in hits {
-        let column = searcher
-            .segment_reader(addr.segment_ord)
-            .fast_fields()
-            .u64("id")
-            .map_err(Error::internal)?;
+        let column = match columns.entry(addr.segment_ord) {
+            Entry::Occupied(open) => open.into_mut(),
+            Entry::Vacant(slot) => slot.insert(
+                searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .u64("id")
+                    .map_err(Error::internal)?,
+            ),
+        };
         if let Some(id) = column.first(addr.doc_id) {
             out.push(Hit {
                 post_id: id as i64,
