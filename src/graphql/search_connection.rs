@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use async_graphql::{Context, Object, Result, SimpleObject};
+use async_graphql::{Context, Object, Result};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use entity::post;
@@ -137,10 +137,21 @@ pub struct SearchConnection {
     pub page: Arc<SearchPage>,
 }
 
-#[derive(SimpleObject)]
 pub struct SearchEdge {
-    pub cursor: String,
-    pub node: SearchHit,
+    position: usize,
+    node: SearchHit,
+}
+
+#[Object]
+impl SearchEdge {
+    // Made only when asked for: search boxes rarely page.
+    async fn cursor(&self) -> String {
+        encode_cursor(self.position)
+    }
+
+    async fn node(&self) -> &SearchHit {
+        &self.node
+    }
 }
 
 #[Object]
@@ -165,7 +176,7 @@ impl SearchConnection {
             .into_iter()
             .enumerate()
             .map(|(i, node)| SearchEdge {
-                cursor: encode_cursor(self.offset + i),
+                position: self.offset + i,
                 node,
             })
             .collect())

@@ -128,7 +128,7 @@ fn gate_key(text: &str) -> &str {
 /// stems only the words that start like one of `stems`. Stemming is the
 /// costly step of marking an answer, and most of its words cannot match.
 pub fn snippet_analyzer(stems: &[&str]) -> TextAnalyzer {
-    let gate: std::sync::Arc<std::collections::HashSet<String>> =
+    let gate: std::sync::Arc<rustc_hash::FxHashSet<String>> =
         std::sync::Arc::new(stems.iter().map(|s| gate_key(s).to_owned()).collect());
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
@@ -140,7 +140,7 @@ pub fn snippet_analyzer(stems: &[&str]) -> TextAnalyzer {
 
 #[derive(Clone)]
 struct GatedStemmer {
-    gate: std::sync::Arc<std::collections::HashSet<String>>,
+    gate: std::sync::Arc<rustc_hash::FxHashSet<String>>,
 }
 
 impl tantivy::tokenizer::TokenFilter for GatedStemmer {
@@ -156,7 +156,7 @@ impl tantivy::tokenizer::TokenFilter for GatedStemmer {
 
 #[derive(Clone)]
 struct GatedStemmerFilter<T> {
-    gate: std::sync::Arc<std::collections::HashSet<String>>,
+    gate: std::sync::Arc<rustc_hash::FxHashSet<String>>,
     inner: T,
 }
 
@@ -174,7 +174,7 @@ impl<T: tantivy::tokenizer::Tokenizer> tantivy::tokenizer::Tokenizer for GatedSt
 
 struct GatedStemmerStream<'a, T> {
     tail: T,
-    gate: &'a std::collections::HashSet<String>,
+    gate: &'a rustc_hash::FxHashSet<String>,
     stemmer: frostem::Stemmer,
 }
 
