@@ -81,15 +81,26 @@ async fn a_repeated_document_is_checked_and_run_afresh() {
         r#"{"slug":"scar","title":"Can a scar be covered?","answer":"Most scars take pigment well."}"#,
     ))
     .await;
-    let titles = "query($q: String!) { search(query: $q, first: 1) { edges { node { post { title } } } } }";
+    let titles =
+        "query($q: String!) { search(query: $q, first: 1) { edges { node { post { title } } } } }";
     let first = |res: &Value| res["data"]["search"]["edges"][0]["node"]["post"]["title"].clone();
     let sun = app.gql(titles, json!({"q": "sun"})).await;
     let scar = app.gql(titles, json!({"q": "scar"})).await;
-    assert!(first(&sun).is_string() && first(&scar).is_string(), "{sun} {scar}");
+    assert!(
+        first(&sun).is_string() && first(&scar).is_string(),
+        "{sun} {scar}"
+    );
     assert_ne!(first(&sun), first(&scar));
-    assert_eq!(first(&app.gql(titles, json!({"q": "sun"})).await), first(&sun));
+    assert_eq!(
+        first(&app.gql(titles, json!({"q": "sun"})).await),
+        first(&sun)
+    );
     let missing = app.gql(titles, json!({})).await;
-    assert_eq!(error_code(&missing), "GRAPHQL_VALIDATION_FAILED", "{missing}");
+    assert_eq!(
+        error_code(&missing),
+        "GRAPHQL_VALIDATION_FAILED",
+        "{missing}"
+    );
 }
 
 #[tokio::test]
