@@ -4,7 +4,7 @@
 use kbql::config::ServeConfig;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_code};
+use crate::helpers::{TestApp, error_code, numbered_posts};
 
 fn message(res: &Value) -> &str {
     res["errors"][0]["message"].as_str().unwrap_or("")
@@ -105,16 +105,21 @@ async fn a_repeated_document_is_checked_and_run_afresh() {
 
 #[tokio::test]
 async fn a_request_past_the_time_limit_gets_a_timeout_error() {
-    // No database answers within zero milliseconds.
+    // tokio's timer ticks every millisecond, so the request must take
+    // several: a hundred related-posts searches do.
     let app = TestApp::spawn_sqlite_with(ServeConfig {
         request_timeout_ms: 0,
         ..TestApp::config()
     })
     .await;
+    app.import_jsonl(&numbered_posts(100, "density", "SMP"))
+        .await;
+    let slow =
+        "{ posts(first: 100) { edges { node { title relatedPosts(first: 5) { title } } } } }";
     let res = app
         .client
         .post(format!("{}/graphql", app.address))
-        .json(&json!({"query": "{ posts { totalCount } }"}))
+        .json(&json!({ "query": slow }))
         .send()
         .await
         .unwrap();
