@@ -24,7 +24,7 @@ use crate::config::ServeConfig;
 use crate::rate_limit::RateLimits;
 use crate::search::Search;
 use crate::store::Store;
-use search_connection::SearchCache;
+use search_connection::{PostCache, SearchCache};
 
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
@@ -38,6 +38,7 @@ pub type KbSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 /// The schema with its shared data. Per-request data (the caller, the
 /// loaders) is added by [`RequestContext::attach`].
 pub fn build_schema(config: &ServeConfig, store: Store, search: Search) -> KbSchema {
+    let cache_bytes = config.search_cache_mb.saturating_mul(1 << 20);
     let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
@@ -45,9 +46,11 @@ pub fn build_schema(config: &ServeConfig, store: Store, search: Search) -> KbSch
     )
     .data(store)
     .data(search)
-    .data(SearchCache::new(
-        config.search_cache_mb.saturating_mul(1 << 20),
-    ))
+    // The budget is shared: three quarters for pages of results, a quarter
+    // for the posts they show (a repeat of a post spares a database read
+    // even when the search itself is new).
+    .data(SearchCache::new(cache_bytes / 4 * 3))
+    .data(PostCache::new(cache_bytes / 4))
     .data(RateLimits::new(
         config.asks_per_minute,
         config.searches_per_minute,

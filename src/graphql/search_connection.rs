@@ -1,5 +1,6 @@
 //! The connection `search` returns: ranked hits, offset-paged.
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use async_graphql::{Context, Object, Result};
@@ -12,7 +13,8 @@ use super::context::store;
 use super::types::{Post, SearchFacets, SearchHit, TagFacet};
 use crate::error::Error;
 use crate::search::{
-    Highlight as FoundHighlight, Highlighter, Hit, ResultCache, SearchOutcome, Weigh,
+    CacheKey, Generation, Highlight as FoundHighlight, Highlighter, Hit, PostKey, ResultCache,
+    SearchOutcome, Weigh,
 };
 use crate::store::Store;
 
@@ -31,16 +33,49 @@ pub fn decode_cursor(text: &str) -> Result<usize, Error> {
         .ok_or_else(invalid)
 }
 
-/// Loads the posts of `hits` in one statement, keeping the ranking and
-/// dropping hits whose post vanished since the index saw it.
-pub async fn posts_of(store: &Store, hits: &[Hit]) -> Result<Vec<(Hit, post::Model)>, Error> {
-    let ids: Vec<i64> = hits.iter().map(|h| h.post_id).collect();
-    let mut posts = store.posts_by_ids(&ids).await?;
+/// Loads the posts of `hits`, keeping the ranking and dropping hits whose
+/// post vanished since the index saw it. Posts read since the index last
+/// changed come from `cache`; the rest in one statement. `generation` must
+/// be taken before the search ran, so that what is kept under it is at
+/// least as new as the index it names.
+pub async fn posts_of(
+    store: &Store,
+    cache: &PostCache,
+    generation: Generation,
+    hits: &[Hit],
+) -> Result<Vec<(Hit, post::Model)>, Error> {
+    let key = |id| PostKey { generation, id };
+    let mut posts: HashMap<i64, post::Model> = HashMap::new();
+    let mut missing = Vec::new();
+    for hit in hits {
+        match cache.get(&key(hit.post_id)) {
+            Some(post) => {
+                posts.insert(hit.post_id, post);
+            }
+            None => missing.push(hit.post_id),
+        }
+    }
+    if !missing.is_empty() {
+        for (id, post) in store.posts_by_ids(&missing).await? {
+            cache.insert(key(id), post.clone());
+            posts.insert(id, post);
+        }
+    }
     Ok(hits
         .iter()
         .filter_map(|h| posts.remove(&h.post_id).map(|p| (*h, p)))
         .collect())
 }
+
+impl Weigh for post::Model {
+    fn weight(&self) -> u64 {
+        let text = self.title.len() + self.question.len() + self.answer.len() + self.slug.len();
+        (text + 256) as u64
+    }
+}
+
+/// Posts that search results showed, by id, for the current generation.
+pub type PostCache = ResultCache<PostKey, post::Model>;
 
 /// One page of a search with its posts: what the result cache keeps.
 /// Snippets are made on first demand and kept with the page.
@@ -59,8 +94,13 @@ pub struct PageHit {
 }
 
 impl SearchPage {
-    pub async fn load(store: &Store, outcome: SearchOutcome) -> Result<Arc<Self>, Error> {
-        let hits = posts_of(store, &outcome.hits)
+    pub async fn load(
+        store: &Store,
+        posts: &PostCache,
+        generation: Generation,
+        outcome: SearchOutcome,
+    ) -> Result<Arc<Self>, Error> {
+        let hits = posts_of(store, posts, generation, &outcome.hits)
             .await?
             .into_iter()
             .map(|(hit, post)| PageHit {
@@ -130,7 +170,7 @@ impl Weigh for Arc<SearchPage> {
 }
 
 /// Recent search pages, shared by every request.
-pub type SearchCache = ResultCache<Arc<SearchPage>>;
+pub type SearchCache = ResultCache<CacheKey, Arc<SearchPage>>;
 
 pub struct SearchConnection {
     pub offset: usize,

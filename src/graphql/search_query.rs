@@ -9,7 +9,9 @@ use super::context::{search, store};
 use super::guards::{RateLimitGuard, RoleGuard};
 use super::ids::to_id;
 use super::limits;
-use super::search_connection::{SearchCache, SearchConnection, SearchPage, decode_cursor};
+use super::search_connection::{
+    PostCache, SearchCache, SearchConnection, SearchPage, decode_cursor,
+};
 use super::types::{Answer, Post, QueryStat, SearchHit, SearchStats, SynonymGroup};
 use crate::domain::{Label, PostKind};
 use crate::error::Error;
@@ -47,13 +49,15 @@ async fn search_page(ctx: &Context<'_>, params: &SearchParams) -> Result<Arc<Sea
     let started = Instant::now();
     let search = search(ctx);
     let cache = ctx.data_unchecked::<SearchCache>();
-    let key = CacheKey::new(search.generation(), params);
+    let generation = search.generation();
+    let key = CacheKey::new(generation, params);
     if let Some(page) = cache.get(&key) {
         search.log_search(params, page.total, started);
         return Ok(page);
     }
     let outcome = search.search(params)?;
-    let page = SearchPage::load(store(ctx), outcome).await?;
+    let posts = ctx.data_unchecked::<PostCache>();
+    let page = SearchPage::load(store(ctx), posts, generation, outcome).await?;
     cache.insert(key, page.clone());
     Ok(page)
 }

@@ -1,5 +1,5 @@
-//! Results of recent searches, reused while the index and the synonym
-//! groups stay as they are.
+//! Results of recent searches, and the posts they showed, reused while the
+//! index and the synonym groups stay as they are.
 //!
 //! Visitors repeat each other: the same few questions, and the same
 //! keystrokes of search-as-you-type. A repeat costs a hash lookup instead
@@ -20,6 +20,12 @@ use super::searching::SearchParams;
 
 /// Something the cache can hold, with its approximate size in bytes.
 pub trait Weigh {
+    fn weight(&self) -> u64;
+}
+
+/// A cache key: what the entry was computed from, the generation included.
+pub trait Keyed: Hash + Eq + Clone {
+    fn generation(&self) -> Generation;
     fn weight(&self) -> u64;
 }
 
@@ -65,6 +71,12 @@ impl CacheKey {
             with_total: params.with_total,
         }
     }
+}
+
+impl Keyed for CacheKey {
+    fn generation(&self) -> Generation {
+        self.generation
+    }
 
     fn weight(&self) -> u64 {
         (std::mem::size_of::<Self>()
@@ -73,22 +85,41 @@ impl CacheKey {
     }
 }
 
+/// A post as the index's generation saw it: search pages show posts as of
+/// the index they were found in, whether read now or from the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PostKey {
+    pub generation: Generation,
+    pub id: i64,
+}
+
+impl Keyed for PostKey {
+    fn generation(&self) -> Generation {
+        self.generation
+    }
+
+    fn weight(&self) -> u64 {
+        std::mem::size_of::<Self>() as u64
+    }
+}
+
 #[derive(Clone)]
 struct ByWeight;
 
-impl<V: Weigh> Weighter<CacheKey, V> for ByWeight {
-    fn weight(&self, key: &CacheKey, value: &V) -> u64 {
+impl<K: Keyed, V: Weigh> Weighter<K, V> for ByWeight {
+    fn weight(&self, key: &K, value: &V) -> u64 {
         key.weight() + value.weight()
     }
 }
 
-/// A bounded cache of search results; a budget of 0 bytes turns it off.
-pub struct ResultCache<V> {
-    entries: Option<Cache<CacheKey, V, ByWeight>>,
+/// A bounded cache of what searches computed, for one generation at a
+/// time; a budget of 0 bytes turns it off.
+pub struct ResultCache<K, V> {
+    entries: Option<Cache<K, V, ByWeight>>,
     current: Mutex<Option<Generation>>,
 }
 
-impl<V: Weigh + Clone> ResultCache<V> {
+impl<K: Keyed, V: Weigh + Clone> ResultCache<K, V> {
     pub fn new(budget_bytes: u64) -> Self {
         // An estimate for sizing the table: results of ~16 KiB each.
         let estimated = (budget_bytes / 16_384).max(16) as usize;
@@ -99,17 +130,17 @@ impl<V: Weigh + Clone> ResultCache<V> {
         }
     }
 
-    pub fn get(&self, key: &CacheKey) -> Option<V> {
+    pub fn get(&self, key: &K) -> Option<V> {
         let entries = self.entries.as_ref()?;
-        self.enter(key.generation);
+        self.enter(key.generation());
         entries.get(key)
     }
 
-    pub fn insert(&self, key: CacheKey, value: V) {
+    pub fn insert(&self, key: K, value: V) {
         let Some(entries) = &self.entries else {
             return;
         };
-        if self.enter(key.generation) {
+        if self.enter(key.generation()) {
             entries.insert(key, value);
         }
     }
@@ -175,13 +206,26 @@ mod tests {
     }
 
     #[test]
+    fn posts_are_kept_for_one_generation_too() {
+        let cache = ResultCache::new(1 << 20);
+        let post = |index, id| PostKey {
+            generation: Generation { index, synonyms: 0 },
+            id,
+        };
+        cache.insert(post(1, 7), Value(100));
+        assert_eq!(cache.get(&post(1, 7)), Some(Value(100)));
+        assert_eq!(cache.get(&post(1, 8)), None);
+        assert_eq!(cache.get(&post(2, 7)), None, "the index moved on");
+    }
+
+    #[test]
     fn the_budget_bounds_what_is_kept_and_zero_turns_it_off() {
         let cache = ResultCache::new(10_000);
         for i in 0..100 {
             cache.insert(key(1, 0, &format!("query {i}")), Value(1_000));
         }
         assert!(cache.entries.as_ref().unwrap().weight() <= 10_000);
-        let off = ResultCache::new(0);
+        let off: ResultCache<CacheKey, Value> = ResultCache::new(0);
         off.insert(key(1, 0, "cost"), Value(1));
         assert_eq!(off.get(&key(1, 0, "cost")), None);
     }

@@ -246,10 +246,20 @@ async fn only_published_posts_are_found_and_writes_show_at_once(app: TestApp) {
     let publish = "mutation($id: ID!) { publishPost(id: $id) { post { status } } }";
     app.gql_as(&staff, publish, json!({"id": id})).await;
     let edit = "mutation($id: ID!) { updatePost(input: {id: $id, title: \"Seaweed shampoo after SMP\"}) { post { title } } }";
+    // Shown once before the edit, so kept by the search caches.
+    let titled = "query($q: String!) { search(query: $q) { edges { node { post { title } } } } }";
+    let title = |res: Value| res["data"]["search"]["edges"][0]["node"]["post"]["title"].clone();
+    let before = title(app.gql(titled, json!({"q": "kelp"})).await);
+    assert!(before.is_string() && before != "Seaweed shampoo after SMP");
     app.gql_as(&staff, edit, json!({"id": id})).await;
     assert_eq!(
         first_slug(&search(&app, "seaweed").await),
         "is-kelp-shampoo-safe-on-pigmented-scalps"
+    );
+    assert_eq!(
+        title(app.gql(titled, json!({"q": "kelp"})).await),
+        "Seaweed shampoo after SMP",
+        "a new search shows the post as edited"
     );
 
     let admin = app.token(Role::Admin).await;

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::graphql::context::{category_loader, search, store, tags_loader};
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::ids::to_id;
-use crate::graphql::search_connection::posts_of;
+use crate::graphql::search_connection::{PostCache, posts_of};
 use crate::search::related;
 
 /// A question with its answer, or an article.
@@ -116,8 +116,10 @@ impl Post {
             answer: &self.0.answer,
             tags: &tags,
         };
+        let generation = search(ctx).generation();
         let hits = search(ctx).related(&source, first as usize)?;
-        let posts = posts_of(store(ctx), &hits).await?;
+        let cache = ctx.data_unchecked::<PostCache>();
+        let posts = posts_of(store(ctx), cache, generation, &hits).await?;
         Ok(posts.into_iter().map(|(_, p)| Post(p)).collect())
     }
 
