@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use crate::helpers::{POSTGRES_VAR, PostgresDb, TestApp};
+use crate::helpers::{self, POSTGRES_VAR, PostgresDb, TestApp};
 use crate::on_both_backends;
 
 on_both_backends!(concurrent_askers_lose_nothing_and_never_see_busy);
@@ -392,18 +392,7 @@ impl Served {
     }
 
     async fn metric(&self, client: &reqwest::Client, name: &str) -> i64 {
-        let body = client
-            .get(format!("{}/metrics", self.address))
-            .send()
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("metrics body");
-        body.lines()
-            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or_else(|| panic!("{name} missing from {body}"))
+        helpers::metric(client, &self.address, name).await
     }
 }
 

@@ -175,11 +175,7 @@ impl TestApp {
 
     /// The server's count of SQL statements run so far.
     pub async fn sql_statements(&self) -> u64 {
-        let body = self.get("/metrics").await.text().await.unwrap();
-        body.lines()
-            .find_map(|l| l.strip_prefix("kbql_sql_statements_total "))
-            .and_then(|n| n.trim().parse().ok())
-            .expect("metric present")
+        metric(&self.client, &self.address, "kbql_sql_statements_total").await as u64
     }
 
     /// Imports JSON Lines text through the same code path as `kbql import`.
@@ -331,6 +327,22 @@ pub fn numbered_posts(count: usize, tag: &str, category: &str) -> String {
         .join("\n")
 }
 
+/// One gauge or counter from the server's `/metrics`.
+pub async fn metric(client: &reqwest::Client, address: &str, name: &str) -> i64 {
+    let body = client
+        .get(format!("{address}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("metrics body");
+    body.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{name} missing from {body}"))
+}
+
 /// A `kbql serve` child process, for tests of restarts and crashes.
 pub struct ServeProcess {
     child: std::process::Child,
@@ -383,6 +395,10 @@ impl ServeProcess {
         reqwest::get(format!("{}{}", self.address, path))
             .await
             .expect("request")
+    }
+
+    pub async fn metric(&self, name: &str) -> i64 {
+        metric(&reqwest::Client::new(), &self.address, name).await
     }
 
     /// Waits until `/readyz` says the index has caught up.

@@ -35,18 +35,20 @@ async fn total(server: &ServeProcess, q: &str) -> u64 {
         .unwrap_or_else(|| panic!("{res}"))
 }
 
-async fn metric(server: &ServeProcess, name: &str) -> i64 {
-    let body = server.get("/metrics").await.text().await.unwrap();
-    body.lines()
-        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
-        .unwrap_or_else(|| panic!("{name} missing from {body}"))
-        .trim()
-        .parse()
-        .unwrap()
+async fn watermark(server: &ServeProcess) -> i64 {
+    server.metric("kbql_index_watermark").await
 }
 
-async fn watermark(server: &ServeProcess) -> i64 {
-    metric(server, "kbql_index_watermark").await
+/// Writes `text` to a file and imports it with the CLI, as an operator
+/// would while no server runs.
+fn import_offline(dir: &std::path::Path, db: &str, name: &str, text: &str) {
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
+    assert!(
+        kbql_cli(dir, db, &["import", file.to_str().unwrap()])
+            .status
+            .success()
+    );
 }
 
 /// A data dir and database of our own, outside any running TestApp server
@@ -103,13 +105,11 @@ async fn a_restart_replays_only_what_the_index_missed(app: TestApp) {
     server.stop();
 
     // Written while no server runs: only the outbox knows.
-    let extra = tempfile::tempdir().unwrap();
-    let file = extra.path().join("more.jsonl");
-    std::fs::write(&file, r#"{"slug":"gym-after-smp","title":"Can I go to the gym after SMP?","question":"When can I lift weights again?","answer":"Wait four days before heavy sweating."}"#).unwrap();
-    assert!(
-        kbql_cli(dir.path(), &db, &["import", file.to_str().unwrap()])
-            .status
-            .success()
+    import_offline(
+        dir.path(),
+        &db,
+        "more.jsonl",
+        r#"{"slug":"gym-after-smp","title":"Can I go to the gym after SMP?","question":"When can I lift weights again?","answer":"Wait four days before heavy sweating."}"#,
     );
 
     let server = ServeProcess::start(dir.path(), &db);
@@ -235,18 +235,17 @@ async fn a_long_replay_ends_in_one_segment(app: TestApp) {
     server.stop();
 
     // Written while no server runs: several batches for the replay.
-    let file = dir.path().join("many.jsonl");
-    std::fs::write(&file, numbered_posts(4_500, "density", "SMP")).unwrap();
-    assert!(
-        kbql_cli(dir.path(), &db, &["import", file.to_str().unwrap()])
-            .status
-            .success()
+    import_offline(
+        dir.path(),
+        &db,
+        "many.jsonl",
+        &numbered_posts(4_500, "density", "SMP"),
     );
 
     let server = ServeProcess::start(dir.path(), &db);
     server.ready().await;
-    assert_eq!(metric(&server, "kbql_index_segments").await, 1);
-    assert_eq!(metric(&server, "kbql_index_posts").await, 4_500);
+    assert_eq!(server.metric("kbql_index_segments").await, 1);
+    assert_eq!(server.metric("kbql_index_posts").await, 4_500);
     assert_eq!(total(&server, "pigment").await, 4_500);
     assert!(watermark(&server).await > 0);
 }
