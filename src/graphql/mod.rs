@@ -49,8 +49,8 @@ pub fn build_schema(config: &ServeConfig, store: Store, search: Search) -> KbSch
     // The budget is shared: three quarters for pages of results, a quarter
     // for the posts they show (a repeat of a post spares a database read
     // even when the search itself is new).
-    .data(SearchCache::new(cache_bytes / 4 * 3))
-    .data(PostCache::new(cache_bytes / 4))
+    .data(SearchCache::new(cache_bytes / 4 * 3, 16_384))
+    .data(PostCache::new(cache_bytes / 4, 2_048))
     .data(RateLimits::new(
         config.asks_per_minute,
         config.searches_per_minute,

@@ -120,9 +120,9 @@ pub struct ResultCache<K, V> {
 }
 
 impl<K: Keyed, V: Weigh + Clone> ResultCache<K, V> {
-    pub fn new(budget_bytes: u64) -> Self {
-        // An estimate for sizing the table: results of ~16 KiB each.
-        let estimated = (budget_bytes / 16_384).max(16) as usize;
+    /// `typical_entry_bytes` sizes the table; the budget alone bounds it.
+    pub fn new(budget_bytes: u64, typical_entry_bytes: u64) -> Self {
+        let estimated = (budget_bytes / typical_entry_bytes.max(1)).max(16) as usize;
         ResultCache {
             entries: (budget_bytes > 0)
                 .then(|| Cache::with_weighter(estimated, budget_bytes, ByWeight)),
@@ -185,7 +185,7 @@ mod tests {
 
     #[test]
     fn a_result_is_served_until_the_generation_moves() {
-        let cache = ResultCache::new(1 << 20);
+        let cache = ResultCache::new(1 << 20, 1_024);
         cache.insert(key(1, 0, "fade"), Value(10));
         assert_eq!(cache.get(&key(1, 0, "fade")), Some(Value(10)));
         assert_eq!(cache.get(&key(1, 0, "fades")), None);
@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn results_of_an_older_generation_are_not_kept() {
-        let cache = ResultCache::new(1 << 20);
+        let cache = ResultCache::new(1 << 20, 1_024);
         assert_eq!(cache.get(&key(5, 0, "cost")), None);
         cache.insert(key(4, 0, "cost"), Value(10));
         assert_eq!(cache.get(&key(4, 0, "cost")), None);
@@ -207,7 +207,7 @@ mod tests {
 
     #[test]
     fn posts_are_kept_for_one_generation_too() {
-        let cache = ResultCache::new(1 << 20);
+        let cache = ResultCache::new(1 << 20, 1_024);
         let post = |index, id| PostKey {
             generation: Generation { index, synonyms: 0 },
             id,
@@ -220,12 +220,12 @@ mod tests {
 
     #[test]
     fn the_budget_bounds_what_is_kept_and_zero_turns_it_off() {
-        let cache = ResultCache::new(10_000);
+        let cache = ResultCache::new(10_000, 1_000);
         for i in 0..100 {
             cache.insert(key(1, 0, &format!("query {i}")), Value(1_000));
         }
         assert!(cache.entries.as_ref().unwrap().weight() <= 10_000);
-        let off: ResultCache<CacheKey, Value> = ResultCache::new(0);
+        let off: ResultCache<CacheKey, Value> = ResultCache::new(0, 1_000);
         off.insert(key(1, 0, "cost"), Value(1));
         assert_eq!(off.get(&key(1, 0, "cost")), None);
     }
