@@ -58,9 +58,9 @@ pub struct ServeConfig {
     #[arg(long, env = "KBQL_DEMO")]
     pub demo: bool,
 
-    /// Memory for results of recent searches and the posts they showed, in
-    /// MiB (0 turns the cache off). Entries are dropped whenever the index
-    /// or the synonyms change.
+    /// Memory for recent search results, the posts they showed and whole
+    /// responses to public searches, in MiB (0 turns these caches off).
+    /// Entries are dropped whenever the index or the synonyms change.
     #[arg(long, env = "KBQL_SEARCH_CACHE_MB", default_value_t = 32)]
     pub search_cache_mb: u64,
 

@@ -50,6 +50,14 @@ impl RateLimits {
     /// Takes one unit of `bucket`'s quota for `client`, or says how long to
     /// wait (whole seconds, at least 1).
     pub fn check(&self, bucket: Bucket, client: IpAddr) -> Result<(), Error> {
+        self.check_n(bucket, client, 1)
+    }
+
+    /// Takes `units` of `bucket`'s quota for `client` at once, or none.
+    pub fn check_n(&self, bucket: Bucket, client: IpAddr, units: u32) -> Result<(), Error> {
+        let Some(units) = NonZeroU32::new(units) else {
+            return Ok(());
+        };
         let limiter = match bucket {
             Bucket::Ask => &self.asks,
             Bucket::Search => &self.searches,
@@ -60,12 +68,17 @@ impl RateLimits {
         if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
             limiter.retain_recent();
         }
-        limiter.check_key(&client).map_err(|refused| {
-            let wait = refused.wait_time_from(DefaultClock::default().now());
-            Error::RateLimited {
-                retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
-            }
-        })
+        let refused = |wait: std::time::Duration| Error::RateLimited {
+            retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
+        };
+        match limiter.check_key_n(&client, units) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(not_until)) => Err(refused(
+                not_until.wait_time_from(DefaultClock::default().now()),
+            )),
+            // More units than the whole quota: never allowed at once.
+            Err(_) => Err(refused(std::time::Duration::from_secs(60))),
+        }
     }
 }
 
@@ -94,6 +107,24 @@ mod tests {
         limits
             .check(Bucket::Search, ip(1))
             .expect("searches unlimited");
+    }
+
+    #[test]
+    fn several_units_are_taken_together_or_not_at_all() {
+        let limits = RateLimits::new(0, 5);
+        limits.check_n(Bucket::Search, ip(1), 3).expect("3 of 5");
+        assert!(limits.check_n(Bucket::Search, ip(1), 3).is_err());
+        limits
+            .check_n(Bucket::Search, ip(1), 2)
+            .expect("the 2 left");
+        assert!(limits.check(Bucket::Search, ip(1)).is_err());
+        assert!(
+            limits.check_n(Bucket::Search, ip(2), 6).is_err(),
+            "over the quota"
+        );
+        limits
+            .check_n(Bucket::Search, ip(2), 0)
+            .expect("nothing to take");
     }
 
     #[test]

@@ -15,6 +15,8 @@ use async_graphql::parser::types::ExecutableDocument;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
+use super::response_cache::is_cacheable;
+
 /// How much memory the parsed documents may take, by the length of their
 /// text (a parsed document is a few times its text).
 const BUDGET_BYTES: u64 = 4 << 20;
@@ -44,16 +46,28 @@ impl ParsedDocuments {
     /// Hands `request` its parsed document when its text parses. Text that
     /// does not parse is left for async-graphql to report as it always
     /// does, and is not kept.
-    pub fn prepare(&self, mut request: Request) -> Request {
-        if let Some(document) = self.cache.get(request.query.as_str()) {
+    pub fn prepare(&self, mut request: Request) -> Prepared {
+        let document = match self.cache.get(request.query.as_str()) {
+            Some(document) => Some(document),
+            None => parse_query(&request.query).ok().inspect(|document| {
+                self.cache
+                    .insert(Arc::from(request.query.as_str()), document.clone());
+            }),
+        };
+        let cacheable = document.is_some_and(|document| {
+            let cacheable = is_cacheable(&document, request.operation_name.as_deref());
             request.set_parsed_query(document);
-        } else if let Ok(document) = parse_query(&request.query) {
-            self.cache
-                .insert(Arc::from(request.query.as_str()), document.clone());
-            request.set_parsed_query(document);
-        }
-        request
+            cacheable
+        });
+        Prepared { request, cacheable }
     }
+}
+
+/// A request ready to execute.
+pub struct Prepared {
+    pub request: Request,
+    /// Whether its response may be kept (see `response_cache`).
+    pub cacheable: bool,
 }
 
 impl Default for ParsedDocuments {
@@ -69,13 +83,13 @@ mod tests {
     #[test]
     fn a_document_is_parsed_once_and_bad_text_is_left_alone() {
         let documents = ParsedDocuments::new();
-        let mut first = documents.prepare(Request::new("{ __typename }"));
+        let mut first = documents.prepare(Request::new("{ __typename }")).request;
         assert!(first.parsed_query().is_ok());
         assert_eq!(documents.cache.len(), 1);
         documents.prepare(Request::new("{ __typename }"));
         assert_eq!(documents.cache.len(), 1);
 
-        let mut broken = documents.prepare(Request::new("{ __typename"));
+        let mut broken = documents.prepare(Request::new("{ __typename")).request;
         assert_eq!(documents.cache.len(), 1);
         assert!(broken.parsed_query().is_err());
     }

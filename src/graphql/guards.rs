@@ -1,6 +1,9 @@
+use std::sync::Arc;
+
 use async_graphql::{Context, Guard, Result};
 
 use super::context::principal;
+use super::response_cache::Replay;
 use crate::domain::Role;
 use crate::error::Error;
 use crate::rate_limit::{Bucket, ClientIp, RateLimits};
@@ -56,9 +59,15 @@ impl Guard for RateLimitGuard {
         if principal(ctx).role().is_some() {
             return Ok(());
         }
-        let (Some(limits), Some(client)) =
-            (ctx.data_opt::<RateLimits>(), ctx.data_opt::<ClientIp>())
-        else {
+        if self.bucket == Bucket::Search
+            && let Some(replay) = ctx.data_opt::<Replay>()
+        {
+            replay.drew_search_quota();
+        }
+        let (Some(limits), Some(client)) = (
+            ctx.data_opt::<Arc<RateLimits>>(),
+            ctx.data_opt::<ClientIp>(),
+        ) else {
             return Ok(());
         };
         Ok(limits.check(self.bucket, client.0)?)

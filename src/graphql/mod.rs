@@ -10,15 +10,19 @@ pub mod limits;
 mod loaders;
 mod mutation;
 mod query;
+pub mod response_cache;
 pub(crate) mod search_connection;
 pub(crate) mod search_query;
 mod types;
 
+use std::sync::Arc;
+
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 pub use context::RequestContext;
-pub use documents::ParsedDocuments;
+pub use documents::{ParsedDocuments, Prepared};
 pub use mutation::MutationRoot;
+pub use response_cache::{CachedResponse, Replay, ResponseCache, ResponseKey};
 
 use crate::config::ServeConfig;
 use crate::rate_limit::RateLimits;
@@ -35,10 +39,29 @@ pub struct QueryRoot(
 
 pub type KbSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
+/// The search cache budget (`--search-cache-mb`) is shared: half for pages
+/// of results, a quarter for the posts they show (a repeat of a post
+/// spares a database read even when the search itself is new), a quarter
+/// for whole responses to public searches (see `response_cache`).
+fn cache_budget(config: &ServeConfig) -> u64 {
+    config.search_cache_mb.saturating_mul(1 << 20)
+}
+
+/// Responses to public searches, with their share of the budget.
+pub fn response_cache(config: &ServeConfig) -> ResponseCache {
+    ResponseCache::new(cache_budget(config) / 4, 8_192)
+}
+
 /// The schema with its shared data. Per-request data (the caller, the
-/// loaders) is added by [`RequestContext::attach`].
-pub fn build_schema(config: &ServeConfig, store: Store, search: Search) -> KbSchema {
-    let cache_bytes = config.search_cache_mb.saturating_mul(1 << 20);
+/// loaders) is added by [`RequestContext::attach`]. `limits` is shared
+/// with the HTTP layer, which draws on it for responses it repeats.
+pub fn build_schema(
+    config: &ServeConfig,
+    store: Store,
+    search: Search,
+    limits: Arc<RateLimits>,
+) -> KbSchema {
+    let cache_bytes = cache_budget(config);
     let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
@@ -46,15 +69,9 @@ pub fn build_schema(config: &ServeConfig, store: Store, search: Search) -> KbSch
     )
     .data(store)
     .data(search)
-    // The budget is shared: three quarters for pages of results, a quarter
-    // for the posts they show (a repeat of a post spares a database read
-    // even when the search itself is new).
-    .data(SearchCache::new(cache_bytes / 4 * 3, 16_384))
+    .data(SearchCache::new(cache_bytes / 2, 16_384))
     .data(PostCache::new(cache_bytes / 4, 2_048))
-    .data(RateLimits::new(
-        config.asks_per_minute,
-        config.searches_per_minute,
-    ))
+    .data(limits)
     .limit_depth(config.max_depth)
     .limit_complexity(config.max_complexity)
     .limit_directives(config.max_directives)

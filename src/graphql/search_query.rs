@@ -9,6 +9,7 @@ use super::context::{search, store};
 use super::guards::{RateLimitGuard, RoleGuard};
 use super::ids::to_id;
 use super::limits;
+use super::response_cache::Replay;
 use super::search_connection::{
     PostCache, SearchCache, SearchConnection, SearchPage, decode_cursor,
 };
@@ -46,6 +47,19 @@ pub async fn similar_questions(
 /// The page `params` asks for, from the cache of recent searches when the
 /// index and synonyms have not moved since it was made.
 async fn search_page(ctx: &Context<'_>, params: &SearchParams) -> Result<Arc<SearchPage>, Error> {
+    let page = cached_or_new_page(ctx, params).await?;
+    if params.log_as.is_some()
+        && let Some(replay) = ctx.data_opt::<Replay>()
+    {
+        replay.logged_search(params, page.total);
+    }
+    Ok(page)
+}
+
+async fn cached_or_new_page(
+    ctx: &Context<'_>,
+    params: &SearchParams,
+) -> Result<Arc<SearchPage>, Error> {
     let started = Instant::now();
     let search = search(ctx);
     let cache = ctx.data_unchecked::<SearchCache>();

@@ -4,6 +4,7 @@
 
 mod client_ip;
 mod graphql_http;
+mod kept_responses;
 mod probes;
 
 use std::future::IntoFuture;
@@ -25,9 +26,11 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::config::ServeConfig;
 use crate::error::{Error, Result};
 use crate::graphql::{KbSchema, ParsedDocuments, build_schema};
+use crate::rate_limit::RateLimits;
 use crate::search::Search;
 use crate::store::Store;
 use graphql_http::{HttpPolicy, PREFLIGHT_HEADERS, refuse};
+use kept_responses::KeptResponses;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -36,17 +39,25 @@ pub struct AppState {
     pub search: Search,
     pub schema: KbSchema,
     documents: Arc<ParsedDocuments>,
+    kept: Arc<KeptResponses>,
+    limits: Arc<RateLimits>,
     http: Arc<HttpPolicy>,
 }
 
 impl AppState {
     pub fn new(config: &ServeConfig, store: Store, search: Search) -> Self {
-        let schema = build_schema(config, store.clone(), search.clone());
+        let limits = Arc::new(RateLimits::new(
+            config.asks_per_minute,
+            config.searches_per_minute,
+        ));
+        let schema = build_schema(config, store.clone(), search.clone(), limits.clone());
         AppState {
             store,
             search,
             schema,
             documents: Arc::new(ParsedDocuments::new()),
+            kept: Arc::new(KeptResponses::new(config)),
+            limits,
             http: Arc::new(HttpPolicy::new(config)),
         }
     }

@@ -40,11 +40,15 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
          kbql_index_posts {}\n\
          # HELP kbql_index_segments Segments of the search index a search reads.\n\
          # TYPE kbql_index_segments gauge\n\
-         kbql_index_segments {}\n",
+         kbql_index_segments {}\n\
+         # HELP kbql_response_cache_hits_total Public searches answered with a kept response.\n\
+         # TYPE kbql_response_cache_hits_total counter\n\
+         kbql_response_cache_hits_total {}\n",
         state.store.sql_statement_count(),
         state.search.applied(),
         state.search.indexed_posts(),
-        state.search.index_segments()
+        state.search.index_segments(),
+        state.kept.hits()
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

@@ -12,6 +12,7 @@ mod limits;
 mod listing;
 mod questions;
 mod rate_limits;
+mod response_cache;
 mod schema;
 mod search;
 mod search_index;
