@@ -144,35 +144,42 @@ impl Plan {
 
     /// Every (form, field) a concept can match in, weighted.
     pub fn concept_parts(&self, fields: &Fields, concept: &Concept) -> Vec<Box<dyn Query>> {
+        concept
+            .alternatives
+            .iter()
+            .flat_map(|alt| self.alternative_parts(fields, alt))
+            .collect()
+    }
+
+    /// Every field one form of a concept can match in, weighted.
+    pub fn alternative_parts(&self, fields: &Fields, alt: &Alternative) -> Vec<Box<dyn Query>> {
         let mut parts: Vec<Box<dyn Query>> = Vec::new();
-        for alt in &concept.alternatives {
-            for (name, field_weight) in FIELD_WEIGHTS {
-                // A synonym phrase is looked for where posts name their
-                // topic, not in long answers: phrase matching reads
-                // positions, the most expensive part of a search.
-                if alt.stems.len() > 1 && alt.source != Source::Exact && name == FieldName::Answer {
-                    continue;
-                }
-                let field = fields.get(name);
-                let q: Box<dyn Query> = if alt.stems.len() == 1 {
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, &alt.stems[0]),
-                        IndexRecordOption::WithFreqs,
-                    ))
-                } else {
-                    let terms = alt
-                        .stems
-                        .iter()
-                        .map(|s| Term::from_field_text(field, s))
-                        .collect();
-                    Box::new(PhraseQuery::new(terms))
-                };
-                let boost = match self.mode {
-                    Mode::Full => field_weight * alt.source.boost(),
-                    Mode::Baseline => 1.0,
-                };
-                parts.push(Box::new(BoostQuery::new(q, boost)));
+        for (name, field_weight) in FIELD_WEIGHTS {
+            // A synonym phrase is looked for where posts name their
+            // topic, not in long answers: phrase matching reads
+            // positions, the most expensive part of a search.
+            if alt.stems.len() > 1 && alt.source != Source::Exact && name == FieldName::Answer {
+                continue;
             }
+            let field = fields.get(name);
+            let q: Box<dyn Query> = if alt.stems.len() == 1 {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &alt.stems[0]),
+                    IndexRecordOption::WithFreqs,
+                ))
+            } else {
+                let terms = alt
+                    .stems
+                    .iter()
+                    .map(|s| Term::from_field_text(field, s))
+                    .collect();
+                Box::new(PhraseQuery::new(terms))
+            };
+            let boost = match self.mode {
+                Mode::Full => field_weight * alt.source.boost(),
+                Mode::Baseline => 1.0,
+            };
+            parts.push(Box::new(BoostQuery::new(q, boost)));
         }
         parts
     }

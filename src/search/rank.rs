@@ -76,7 +76,21 @@ pub fn rescore(
         let mut best = vec![0.0f32; hits.len()];
         let mut sum = vec![0.0f32; hits.len()];
         let mut matched = vec![false; hits.len()];
-        for part in plan.concept_parts(fields, concept) {
+        // A word no candidate has, in any field, cannot score: one look in
+        // the all-words field spares a look in each scored field. (Most of
+        // a half-typed word's completions are such words.)
+        let alternatives = concept
+            .alternatives
+            .iter()
+            .map(|alt| match alt.stems.as_slice() {
+                [stem] => in_any(searcher, fields, stem, hits).map(|any| any.then_some(alt)),
+                _ => Ok(Some(alt)),
+            });
+        let parts = alternatives
+            .filter_map(Result::transpose)
+            .map(|alt| alt.map(|alt| plan.alternative_parts(fields, alt)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        for part in parts.into_iter().flatten() {
             for (rank, score) in scores(searcher, part.as_ref(), hits, true)?
                 .into_iter()
                 .enumerate()
@@ -109,6 +123,22 @@ pub fn rescore(
             )
         })
         .collect())
+}
+
+/// Whether any of `hits` has `stem` in a scored field.
+fn in_any(
+    searcher: &Searcher,
+    fields: &Fields,
+    stem: &str,
+    hits: &[(Score, DocAddress)],
+) -> tantivy::Result<bool> {
+    let query = TermQuery::new(
+        Term::from_field_text(fields.all, stem),
+        IndexRecordOption::Basic,
+    );
+    Ok(scores(searcher, &query, hits, false)?
+        .iter()
+        .any(Option::is_some))
 }
 
 /// For each hit, how many of the query's stop words its title or question
