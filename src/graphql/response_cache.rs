@@ -86,10 +86,9 @@ pub fn is_cacheable(document: &ExecutableDocument, operation_name: Option<&str>)
             Some(op) => op,
             None => return false,
         },
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => match ops.values().next() {
-            Some(op) => op,
-            None => return false,
-        },
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.values().next().expect("one operation")
+        }
         _ => return false,
     };
     let root = &operation.node.selection_set.node;

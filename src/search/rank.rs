@@ -76,29 +76,25 @@ pub fn rescore(
         let mut best = vec![0.0f32; hits.len()];
         let mut sum = vec![0.0f32; hits.len()];
         let mut matched = vec![false; hits.len()];
-        // A word no candidate has, in any field, cannot score: one look in
-        // the all-words field spares a look in each scored field. (Most of
-        // a half-typed word's completions are such words.)
-        let alternatives = concept
-            .alternatives
-            .iter()
-            .map(|alt| match alt.stems.as_slice() {
-                [stem] => in_any(searcher, fields, stem, hits).map(|any| any.then_some(alt)),
-                _ => Ok(Some(alt)),
-            });
-        let parts = alternatives
-            .filter_map(Result::transpose)
-            .map(|alt| alt.map(|alt| plan.alternative_parts(fields, alt)))
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        for part in parts.into_iter().flatten() {
-            for (rank, score) in scores(searcher, part.as_ref(), hits, true)?
-                .into_iter()
-                .enumerate()
+        for alt in &concept.alternatives {
+            // A word no candidate has, in any field, cannot score: one look
+            // in the all-words field spares a look in each scored field.
+            // (Most of a half-typed word's completions are such words.)
+            if let [stem] = alt.stems.as_slice()
+                && !in_any(searcher, fields, stem, hits)?
             {
-                if let Some(score) = score {
-                    best[rank] = best[rank].max(score);
-                    sum[rank] += score;
-                    matched[rank] = true;
+                continue;
+            }
+            for part in plan.alternative_parts(fields, alt) {
+                for (rank, score) in scores(searcher, part.as_ref(), hits, true)?
+                    .into_iter()
+                    .enumerate()
+                {
+                    if let Some(score) = score {
+                        best[rank] = best[rank].max(score);
+                        sum[rank] += score;
+                        matched[rank] = true;
+                    }
                 }
             }
         }

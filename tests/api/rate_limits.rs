@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, error_code};
 
-fn limited(asks: u32, searches: u32) -> ServeConfig {
+/// Test settings with these per-minute quotas (0 is unlimited).
+pub fn limited(asks: u32, searches: u32) -> ServeConfig {
     ServeConfig {
         asks_per_minute: asks,
         searches_per_minute: searches,

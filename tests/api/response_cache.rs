@@ -4,11 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use kbql::config::ServeConfig;
 use kbql::domain::Role;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, error_code, metric};
+use crate::rate_limits::limited;
 
 const FIXTURE: &str = include_str!("../fixtures/search_posts.jsonl");
 
@@ -156,11 +156,7 @@ async fn only_public_error_free_answers_from_the_index_are_kept() {
 
 #[tokio::test]
 async fn a_kept_response_still_draws_on_the_search_quota() {
-    let app = TestApp::spawn_sqlite_with(ServeConfig {
-        searches_per_minute: 2,
-        ..TestApp::config()
-    })
-    .await;
+    let app = TestApp::spawn_sqlite_with(limited(0, 2)).await;
     app.import_jsonl(FIXTURE).await;
     let two = "query($q: String!) { a: search(query: $q) { totalCount } b: search(query: $q, first: 2) { totalCount } }";
     let (status, body) = send(&app, None, SEARCH_BOX, "fade").await;
@@ -177,11 +173,7 @@ async fn a_kept_response_still_draws_on_the_search_quota() {
     assert_eq!(hits(&app).await, 1);
 
     // A response that took two units takes two when repeated.
-    let other = TestApp::spawn_sqlite_with(ServeConfig {
-        searches_per_minute: 3,
-        ..TestApp::config()
-    })
-    .await;
+    let other = TestApp::spawn_sqlite_with(limited(0, 3)).await;
     other.import_jsonl(FIXTURE).await;
     assert_eq!(send(&other, None, two, "fade").await.0, 200);
     assert_eq!(send(&other, None, two, "fade").await.0, 429);
