@@ -118,9 +118,6 @@ impl SearchQuery {
         };
         let wants = ctx.look_ahead();
         params.with_facets = wants.field("facets").exists();
-        params.with_total = ["totalCount", "pageInfo", "didYouMean"]
-            .iter()
-            .any(|f| wants.field(f).exists());
         params.log_as = Some("search");
         let page = search_page(ctx, &params).await?;
         Ok(SearchConnection { offset, page })

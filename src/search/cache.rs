@@ -49,7 +49,6 @@ pub struct CacheKey {
     offset: usize,
     limit: usize,
     with_facets: bool,
-    with_total: bool,
 }
 
 impl CacheKey {
@@ -68,7 +67,6 @@ impl CacheKey {
             offset: params.offset,
             limit: params.limit,
             with_facets: params.with_facets,
-            with_total: params.with_total,
         }
     }
 }

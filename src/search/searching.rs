@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::time::Instant;
 
-use tantivy::collector::{FacetCollector, TopDocs};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::schema::Facet;
 use tantivy::{DocAddress, Score, Searcher};
 
@@ -33,9 +33,6 @@ pub struct SearchParams {
     pub limit: usize,
     pub mode: Mode,
     pub with_facets: bool,
-    /// Count every match (for `totalCount`, paging and "did you mean");
-    /// without it `total` only counts the candidates ranked.
-    pub with_total: bool,
     /// What to call this search in the analytics log; `None` logs nothing.
     pub log_as: Option<&'static str>,
 }
@@ -49,7 +46,6 @@ impl SearchParams {
             limit,
             mode: Mode::Full,
             with_facets: false,
-            with_total: true,
             log_as: None,
         }
     }
@@ -63,6 +59,7 @@ pub struct Hit {
 
 pub struct SearchOutcome {
     pub hits: Vec<Hit>,
+    /// Every match, not only the hits ranked.
     pub total: usize,
     /// (tag slug, count) over every matching post, most frequent first.
     pub facets: Vec<(String, u64)>,
@@ -109,28 +106,28 @@ impl Search {
                 Mode::Baseline => wanted.max(1),
             };
             let top = TopDocs::with_limit(window).order_by_score();
-            // Collected on their own, the top documents let tantivy prune
-            // postings that cannot make the cut; counting needs no scores.
-            let mut ranked = if params.with_facets {
+            // One pass scores every match, ranking and counting at once.
+            // Block-max WAND (what `top` alone would do) skips postings
+            // that cannot make the cut, but the count then walks the same
+            // union again; on a 100,000-post index the single pass costs a
+            // third less on average and half as much at the 99th
+            // percentile (README, "Where the time goes").
+            let (mut ranked, total) = if params.with_facets {
                 let mut facets = FacetCollector::for_field("tag_facet");
                 facets.add_facet(Facet::root());
-                let (ranked, counts) = searcher
-                    .search(&query, &(top, facets))
+                let (ranked, counts, total) = searcher
+                    .search(&query, &(top, facets, Count))
                     .map_err(Error::internal)?;
                 outcome.facets = counts
                     .top_k(Facet::root(), 50)
                     .into_iter()
                     .map(|(f, n)| (facet_slug(f), n))
                     .collect();
-                ranked
+                (ranked, total)
             } else {
-                searcher.search(&query, &top).map_err(Error::internal)?
-            };
-            // Fewer candidates than the window holds are every match.
-            let total = if params.with_total && ranked.len() == window {
-                query.count(&searcher).map_err(Error::internal)?
-            } else {
-                ranked.len()
+                searcher
+                    .search(&query, &(top, Count))
+                    .map_err(Error::internal)?
             };
             if params.mode == Mode::Full {
                 let rescored =
