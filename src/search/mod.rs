@@ -35,7 +35,12 @@ pub use searching::{Hit, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SearchOutcome, Sear
 use crate::error::Result;
 use crate::store::Store;
 use index::SearchIndex;
+use query::WordConcepts;
 use synonyms::Synonyms;
+
+/// Memory for the expansions of words searched since the index last
+/// changed (see [`WordConcepts`]).
+pub const WORD_CONCEPTS_BYTES: u64 = 2 << 20;
 
 /// The read side of search, shared by every request. Cheap to clone.
 #[derive(Clone)]
@@ -52,6 +57,7 @@ struct Inner {
     applied: watch::Receiver<i64>,
     ready: watch::Receiver<bool>,
     log: analytics::Logger,
+    word_concepts: WordConcepts,
 }
 
 /// What `Search::open` hands back: the read side, and the indexer to run.
@@ -79,6 +85,7 @@ impl Search {
                 synonyms_version: AtomicU64::new(0),
                 applied: applied_rx,
                 ready: ready_rx,
+                word_concepts: WordConcepts::new(WORD_CONCEPTS_BYTES),
             }),
         };
         Ok(Opened {

@@ -11,6 +11,7 @@ use tantivy::schema::{Facet, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use super::analysis::{is_stop_word, stem, words};
+use super::cache::{Generation, Keyed, ResultCache, Weigh};
 use super::schema::{FIELD_WEIGHTS, FieldName, Fields};
 use super::synonyms::Synonyms;
 use super::vocabulary::{self, doc_freq, typo_budget};
@@ -94,6 +95,7 @@ impl Plan {
         searcher: &Searcher,
         fields: &Fields,
         synonyms: &Synonyms,
+        memo: &WordConcepts,
         text: &str,
         mode: Mode,
     ) -> Plan {
@@ -114,7 +116,7 @@ impl Plan {
                     }],
                 })
                 .collect(),
-            Mode::Full => full_concepts(searcher, fields, synonyms, &words, typing),
+            Mode::Full => full_concepts(searcher, fields, synonyms, memo, &words, typing),
         };
         let common_stems = match mode {
             Mode::Baseline => HashSet::new(),
@@ -349,6 +351,7 @@ fn full_concepts(
     searcher: &Searcher,
     fields: &Fields,
     synonyms: &Synonyms,
+    memo: &WordConcepts,
     words: &[String],
     typing: bool,
 ) -> Vec<Concept> {
@@ -390,10 +393,78 @@ fn full_concepts(
             continue;
         }
         let is_last = i + 1 == words.len();
-        concepts.push(word_concept(searcher, fields, &words[i], typing && is_last));
+        concepts.push(memo.concept(searcher, fields, &words[i], typing && is_last));
         i += 1;
     }
     concepts
+}
+
+/// Word concepts already worked out against the current index.
+/// Search-as-you-type sends the words typed so far again with every
+/// keystroke, and expanding a word (its document frequency in every field,
+/// typo candidates, completions) reads the term dictionaries each time.
+/// An expansion depends on the index alone, so entries are keyed by its
+/// generation and dropped when it moves.
+pub struct WordConcepts(ResultCache<WordKey, Concept>);
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct WordKey {
+    index: u64,
+    word: String,
+    maybe_prefix: bool,
+}
+
+impl Keyed for WordKey {
+    fn generation(&self) -> Generation {
+        // Synonyms never change how a single word expands.
+        Generation {
+            index: self.index,
+            synonyms: 0,
+        }
+    }
+
+    fn weight(&self) -> u64 {
+        (std::mem::size_of::<Self>() + self.word.len()) as u64
+    }
+}
+
+impl Weigh for Concept {
+    fn weight(&self) -> u64 {
+        let words: usize = self.words.iter().map(|w| w.len() + 24).sum();
+        let stems: usize = self
+            .alternatives
+            .iter()
+            .map(|a| 48 + a.stems.iter().map(|s| s.len() + 24).sum::<usize>())
+            .sum();
+        (std::mem::size_of::<Self>() + words + stems) as u64
+    }
+}
+
+impl WordConcepts {
+    /// A memo of at most `budget_bytes`; 0 keeps nothing.
+    pub fn new(budget_bytes: u64) -> Self {
+        WordConcepts(ResultCache::new(budget_bytes, 512))
+    }
+
+    fn concept(
+        &self,
+        searcher: &Searcher,
+        fields: &Fields,
+        word: &str,
+        maybe_prefix: bool,
+    ) -> Concept {
+        let key = WordKey {
+            index: searcher.generation().generation_id(),
+            word: word.to_owned(),
+            maybe_prefix,
+        };
+        if let Some(concept) = self.0.get(&key) {
+            return concept;
+        }
+        let concept = word_concept(searcher, fields, word, maybe_prefix);
+        self.0.insert(key, concept.clone());
+        concept
+    }
 }
 
 /// How many completions a prefix may stand for: a two-letter prefix

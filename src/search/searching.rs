@@ -87,6 +87,7 @@ impl Search {
             &searcher,
             &fields,
             &self.synonyms(),
+            &self.inner.word_concepts,
             &params.text,
             params.mode,
         );

@@ -251,10 +251,21 @@ async fn only_published_posts_are_found_and_writes_show_at_once(app: TestApp) {
     let title = |res: Value| res["data"]["search"]["edges"][0]["node"]["post"]["title"].clone();
     let before = title(app.gql(titled, json!({"q": "kelp"})).await);
     assert!(before.is_string() && before != "Seaweed shampoo after SMP");
+    // Half-typed, a word no post has yet: its (empty) expansion is worked
+    // out now, and must not outlive the edit that brings the word.
+    assert_eq!(
+        search(&app, "seawe").await["data"]["search"]["totalCount"],
+        0
+    );
     app.gql_as(&staff, edit, json!({"id": id})).await;
     assert_eq!(
         first_slug(&search(&app, "seaweed").await),
         "is-kelp-shampoo-safe-on-pigmented-scalps"
+    );
+    assert_eq!(
+        first_slug(&search(&app, "seawe").await),
+        "is-kelp-shampoo-safe-on-pigmented-scalps",
+        "the half-typed word now completes to the edited title's"
     );
     assert_eq!(
         title(app.gql(titled, json!({"q": "kelp"})).await),
