@@ -91,7 +91,7 @@ impl Search {
             &params.text,
             params.mode,
         );
-        let highlighter = Highlighter::new(plan.highlight_terms(), fields.answer);
+        let highlighter = Highlighter::new(plan.highlight_terms());
         let mut outcome = SearchOutcome {
             hits: vec![],
             total: 0,
