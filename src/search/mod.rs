@@ -40,7 +40,7 @@ use synonyms::Synonyms;
 
 /// Memory for the expansions of words searched since the index last
 /// changed (see [`WordConcepts`]).
-pub const WORD_CONCEPTS_BYTES: u64 = 2 << 20;
+const WORD_CONCEPTS_BYTES: u64 = 2 << 20;
 
 /// The read side of search, shared by every request. Cheap to clone.
 #[derive(Clone)]
