@@ -57,14 +57,13 @@ impl Lcg {
 
 /// Two neighbouring letters swapped, as `mix.lua` misspells.
 fn typo(word: &str, rng: &mut Lcg) -> String {
-    let chars: Vec<char> = word.chars().collect();
+    let mut chars: Vec<char> = word.chars().collect();
     if chars.len() < 5 {
         return word.to_owned();
     }
-    let mut out = chars.clone();
     let i = 1 + rng.below(chars.len() - 2);
-    out.swap(i, i + 1);
-    out.into_iter().collect()
+    chars.swap(i, i + 1);
+    chars.into_iter().collect()
 }
 
 fn keystrokes(sessions: usize) -> Vec<String> {
