@@ -137,7 +137,8 @@ pub struct ServeConfig {
     )]
     pub max_complexity: usize,
 
-    /// Most aliases in one query.
+    /// Most aliased fields one query executes (a fragment spread twice
+    /// counts its aliases twice).
     #[arg(
         long,
         env = "KBQL_MAX_ALIASES",
@@ -146,11 +147,12 @@ pub struct ServeConfig {
     )]
     pub max_aliases: usize,
 
-    /// Most directives on one field.
+    /// Most directives in one query, wherever they are written (on the
+    /// operation, its variables, fields and fragments).
     #[arg(
         long,
         env = "KBQL_MAX_DIRECTIVES",
-        default_value_t = 5,
+        default_value_t = 20,
         help_heading = "Limits"
     )]
     pub max_directives: usize,

@@ -13,6 +13,11 @@ pub enum Error {
     /// The message is written for the client.
     #[error("{0}")]
     BadUserInput(String),
+    /// The query text cannot be run as written: nested too deep, its
+    /// fragments expanding too far, or over a limit on its shape. Reported
+    /// like async-graphql's own validation errors.
+    #[error("{0}")]
+    InvalidQuery(String),
     /// The operation needs a staff token and none (or a dead one) was sent.
     #[error("this operation requires a staff token")]
     Unauthenticated,
@@ -56,6 +61,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::BadUserInput(_) => "BAD_USER_INPUT",
+            Error::InvalidQuery(_) => "GRAPHQL_VALIDATION_FAILED",
             Error::Unauthenticated => "UNAUTHENTICATED",
             Error::Forbidden => "FORBIDDEN",
             Error::NotFound(_) => "NOT_FOUND",
@@ -123,6 +129,20 @@ impl From<Error> for async_graphql::Error {
     }
 }
 
+impl From<Error> for async_graphql::ServerError {
+    /// A refusal of the whole request: it points at no place in the query.
+    fn from(err: Error) -> Self {
+        let err = async_graphql::Error::from(err);
+        async_graphql::ServerError {
+            message: err.message,
+            source: err.source,
+            locations: vec![],
+            path: vec![],
+            extensions: err.extensions,
+        }
+    }
+}
+
 /// A short random id that ties a client-visible error to a log line.
 pub fn correlation_id() -> String {
     use rand::Rng;
@@ -139,6 +159,10 @@ mod tests {
     #[test]
     fn codes_are_the_documented_ones() {
         assert_eq!(Error::bad_input("x").code(), "BAD_USER_INPUT");
+        assert_eq!(
+            Error::InvalidQuery("x".into()).code(),
+            "GRAPHQL_VALIDATION_FAILED"
+        );
         assert_eq!(Error::Unauthenticated.code(), "UNAUTHENTICATED");
         assert_eq!(Error::Forbidden.code(), "FORBIDDEN");
         assert_eq!(Error::NotFound("post").code(), "NOT_FOUND");

@@ -1,14 +1,20 @@
-//! Checks on a query's shape that async-graphql does not make itself: how
-//! many aliases it uses, and that a mutation did not arrive over GET.
-//! Depth, complexity and directives are async-graphql's own limits, set
-//! in `build_schema`.
+//! Checks on a query's shape that depend on configuration, run on every
+//! request once its document is flattened (`graphql::document`): how deep
+//! its fields nest, how many aliases it executes, how many directives it
+//! writes, and that a mutation did not arrive over GET. Complexity is
+//! async-graphql's own limit, set in `build_schema`; it too sees the
+//! flattened document.
 
+use std::any::TypeId;
 use std::sync::Arc;
 
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
-use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
-use async_graphql::{Pos, ServerError, ServerResult, Variables};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest,
+};
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
+use async_graphql::{Request, ServerError, ServerResult, Variables};
 
+use super::document::{Documents, Flattened, census};
 use crate::error::Error;
 
 /// Request data marking a request that came as GET: it may only read.
@@ -24,23 +30,48 @@ pub fn list_cost(first: Option<i32>, default: i32, child_complexity: usize) -> u
 }
 
 pub struct QueryShape {
+    pub max_depth: usize,
     pub max_aliases: usize,
+    pub max_directives: usize,
+    /// Shared with the HTTP layer, which flattens before executing; a
+    /// request that reaches the schema any other way is flattened here.
+    pub documents: Arc<Documents>,
 }
 
 impl ExtensionFactory for QueryShape {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(QueryShapeCheck {
+            max_depth: self.max_depth,
             max_aliases: self.max_aliases,
+            max_directives: self.max_directives,
+            documents: self.documents.clone(),
         })
     }
 }
 
 struct QueryShapeCheck {
+    max_depth: usize,
     max_aliases: usize,
+    max_directives: usize,
+    documents: Arc<Documents>,
 }
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for QueryShapeCheck {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let request = if request.data.contains_key(&TypeId::of::<Flattened>()) {
+            request
+        } else {
+            self.documents.prepare(request).map_err(refusal)?.request
+        };
+        next.run(ctx, request).await
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -57,63 +88,39 @@ impl Extension for QueryShapeCheck {
         {
             return Err(refusal(Error::MutationOverGet));
         }
-        let aliases = count_aliases(&document);
+        let depth = census::depth(&document);
+        if depth > self.max_depth {
+            return Err(refusal(Error::InvalidQuery(format!(
+                "the query is nested too deep: its fields nest {depth} levels; at most {} are allowed",
+                self.max_depth
+            ))));
+        }
+        let aliases = census::aliases(&document);
         if aliases > self.max_aliases {
             return Err(refusal(Error::bad_input(format!(
                 "the query uses {aliases} aliases; at most {} are allowed",
                 self.max_aliases
             ))));
         }
+        let directives = census::directives(&document);
+        if directives > self.max_directives {
+            return Err(refusal(Error::InvalidQuery(format!(
+                "the query uses {directives} directives; at most {} are allowed",
+                self.max_directives
+            ))));
+        }
         Ok(document)
     }
 }
 
-/// Aliases written in the document: in each operation and each fragment
-/// once (a fragment spread many times is bounded by complexity instead).
-fn count_aliases(document: &ExecutableDocument) -> usize {
-    fn walk(set: &SelectionSet) -> usize {
-        set.items
-            .iter()
-            .map(|item| match &item.node {
-                Selection::Field(field) => {
-                    usize::from(field.node.alias.is_some()) + walk(&field.node.selection_set.node)
-                }
-                Selection::InlineFragment(inline) => walk(&inline.node.selection_set.node),
-                Selection::FragmentSpread(_) => 0,
-            })
-            .sum()
-    }
-    let in_operations: usize = document
-        .operations
-        .iter()
-        .map(|(_, op)| walk(&op.node.selection_set.node))
-        .sum();
-    let in_fragments: usize = document
-        .fragments
-        .values()
-        .map(|f| walk(&f.node.selection_set.node))
-        .sum();
-    in_operations + in_fragments
-}
-
 /// A ServerError for a refusal before execution, with its code.
 fn refusal(err: Error) -> ServerError {
-    async_graphql::Error::from(err).into_server_error(Pos::default())
+    err.into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn aliases_are_counted_in_operations_fragments_and_inline_fragments() {
-        let doc = async_graphql::parser::parse_query(
-            "query { a: posts { b: totalCount ... on PostConnection { c: totalCount } } ...F }
-             fragment F on Query { d: tags { name } }",
-        )
-        .unwrap();
-        assert_eq!(count_aliases(&doc), 4);
-    }
 
     #[test]
     fn list_cost_multiplies_and_never_overflows() {

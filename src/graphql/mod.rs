@@ -3,7 +3,7 @@
 
 mod connection;
 mod context;
-mod documents;
+pub mod document;
 mod guards;
 mod ids;
 pub mod limits;
@@ -20,7 +20,7 @@ use std::sync::Arc;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 pub use context::RequestContext;
-pub use documents::{ParsedDocuments, Prepared};
+pub use document::{Documents, FieldTypes, Prepared};
 pub use mutation::MutationRoot;
 pub use response_cache::{CachedResponse, Replay, ResponseCache, ResponseKey};
 
@@ -60,6 +60,7 @@ pub fn build_schema(
     store: Store,
     search: Search,
     limits: Arc<RateLimits>,
+    documents: Arc<Documents>,
 ) -> KbSchema {
     let cache_bytes = cache_budget(config);
     let mut builder = Schema::build(
@@ -72,17 +73,23 @@ pub fn build_schema(
     .data(SearchCache::new(cache_bytes / 2, 16_384))
     .data(PostCache::new(cache_bytes / 4, 2_048))
     .data(limits)
-    .limit_depth(config.max_depth)
     .limit_complexity(config.max_complexity)
-    .limit_directives(config.max_directives)
     .extension(limits::QueryShape {
+        max_depth: config.max_depth,
         max_aliases: config.max_aliases,
+        max_directives: config.max_directives,
+        documents,
     });
     if config.production {
         // Without introspection, suggestions would still leak field names.
         builder = builder.disable_introspection().disable_suggestions();
     }
     builder.finish()
+}
+
+/// Flattened documents, for the schema and the HTTP layer to share.
+pub fn documents() -> Documents {
+    Documents::new(FieldTypes::from_sdl(&sdl()))
 }
 
 /// The schema in SDL, as `kbql schema` prints it and `schema.graphql` holds.

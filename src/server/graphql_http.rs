@@ -9,7 +9,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use async_graphql::http::{GraphiQLSource, parse_query_string};
-use async_graphql::{BatchRequest, BatchResponse, Request, Response as GqlResponse, Value};
+use async_graphql::{
+    BatchRequest, BatchResponse, Request, Response as GqlResponse, ServerError, Value,
+};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -227,28 +229,33 @@ async fn execute(
         tracing::debug!(token_id, %role, "staff request");
     }
     let mut replay = None;
-    let requests: Vec<Request> = requests
+    // A request refused while its document is prepared gets its error in
+    // its place (of a batch, too).
+    let requests: Vec<Result<Request, ServerError>> = requests
         .into_iter()
         .map(|r| {
-            let Prepared { request, cacheable } = state.documents.prepare(r);
+            let Prepared { request, cacheable } = state.documents.prepare(r)?;
             let request = RequestContext {
                 principal: principal.clone(),
             }
             .attach(request, &state.store)
             .data(ClientIp(client));
-            if cacheable && kept_key.is_some() {
+            Ok(if cacheable && kept_key.is_some() {
                 let recorder = Replay::default();
                 replay = Some(recorder.clone());
                 request.data(recorder)
             } else {
                 request
-            }
+            })
         })
         .collect();
     let run = async {
         let mut responses = Vec::with_capacity(requests.len());
         for request in requests {
-            responses.push(state.schema.execute(request).await);
+            responses.push(match request {
+                Ok(request) => state.schema.execute(request).await,
+                Err(refused) => GqlResponse::from_errors(vec![refused]),
+            });
         }
         responses
     };
@@ -263,7 +270,10 @@ async fn execute(
     {
         return state.kept.keep(key, responses.remove(0), replay);
     }
-    responses.iter_mut().for_each(code_every_error);
+    for response in &mut responses {
+        code_every_error(response);
+        cap_errors(response);
+    }
     let status = status_of(&responses);
     let retry_after = retry_after(&responses);
     let body = if single {
@@ -300,6 +310,32 @@ fn code_every_error(response: &mut GqlResponse) {
             extensions.set("code", code);
         }
     }
+}
+
+/// Most errors one response carries; past them, one more says how many
+/// were left out. A document can be written to fail in thousands of
+/// places, and a client learns nothing from the thousandth.
+pub const MAX_ERRORS: usize = 20;
+
+fn cap_errors(response: &mut GqlResponse) {
+    if response.errors.len() <= MAX_ERRORS {
+        return;
+    }
+    let left_out = response.errors.len() - MAX_ERRORS;
+    let code = response.errors[0]
+        .extensions
+        .as_ref()
+        .and_then(|e| e.get("code").cloned())
+        .unwrap_or_else(|| Value::from("GRAPHQL_VALIDATION_FAILED"));
+    response.errors.truncate(MAX_ERRORS);
+    let mut more = ServerError::new(
+        format!("{left_out} more errors are not shown; fix these first"),
+        None,
+    );
+    more.extensions
+        .get_or_insert_with(Default::default)
+        .set("code", code);
+    response.errors.push(more);
 }
 
 fn codes(responses: &[GqlResponse]) -> impl Iterator<Item = &Value> {
@@ -342,8 +378,7 @@ pub fn refuse(err: Error) -> Response {
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     };
-    let gql: async_graphql::Error = err.into();
-    let body = GqlResponse::from_errors(vec![gql.into_server_error(async_graphql::Pos::default())]);
+    let body = GqlResponse::from_errors(vec![err.into()]);
     (status, axum::Json(body)).into_response()
 }
 

@@ -25,7 +25,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::config::ServeConfig;
 use crate::error::{Error, Result};
-use crate::graphql::{KbSchema, ParsedDocuments, build_schema};
+use crate::graphql::{Documents, KbSchema, build_schema};
 use crate::rate_limit::RateLimits;
 use crate::search::Search;
 use crate::store::Store;
@@ -38,7 +38,7 @@ pub struct AppState {
     pub store: Store,
     pub search: Search,
     pub schema: KbSchema,
-    documents: Arc<ParsedDocuments>,
+    documents: Arc<Documents>,
     kept: Arc<KeptResponses>,
     limits: Arc<RateLimits>,
     http: Arc<HttpPolicy>,
@@ -50,12 +50,19 @@ impl AppState {
             config.asks_per_minute,
             config.searches_per_minute,
         ));
-        let schema = build_schema(config, store.clone(), search.clone(), limits.clone());
+        let documents = Arc::new(crate::graphql::documents());
+        let schema = build_schema(
+            config,
+            store.clone(),
+            search.clone(),
+            limits.clone(),
+            documents.clone(),
+        );
         AppState {
             store,
             search,
             schema,
-            documents: Arc::new(ParsedDocuments::new()),
+            documents,
             kept: Arc::new(KeptResponses::new(config)),
             limits,
             http: Arc::new(HttpPolicy::new(config)),

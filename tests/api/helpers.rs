@@ -297,6 +297,18 @@ impl Drop for PostgresDb {
     }
 }
 
+/// Percent-encodes `text` for a URL's query string.
+pub fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// The `extensions.code` of the first error of a response.
 pub fn error_code(res: &Value) -> &str {
     res["errors"][0]["extensions"]["code"]
@@ -351,6 +363,15 @@ pub struct ServeProcess {
 
 impl ServeProcess {
     pub fn start(data_dir: &std::path::Path, database_url: &str) -> ServeProcess {
+        Self::start_with(data_dir, database_url, &[])
+    }
+
+    /// With extra environment variables (settings) for the server.
+    pub fn start_with(
+        data_dir: &std::path::Path,
+        database_url: &str,
+        env: &[(&str, &str)],
+    ) -> ServeProcess {
         use std::io::BufRead;
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kbql"))
             .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
@@ -360,6 +381,7 @@ impl ServeProcess {
             .env("RUST_LOG", "info")
             .env("KBQL_ASKS_PER_MINUTE", "0")
             .env("KBQL_SEARCHES_PER_MINUTE", "0")
+            .envs(env.iter().copied())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("start kbql serve");

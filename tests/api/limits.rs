@@ -58,9 +58,17 @@ async fn too_many_aliases_or_directives_are_refused() {
     assert_eq!(error_code(&res), "BAD_USER_INPUT", "{res}");
     assert!(message(&res).contains("31 aliases"), "{res}");
 
-    let directives = "{ __typename @include(if: true) @include(if: true) @include(if: true) @include(if: true) @include(if: true) @include(if: true) }";
-    let res = app.gql(directives, json!({})).await;
+    let directives = |n: usize| {
+        let fields: Vec<String> = (0..n)
+            .map(|i| format!("a{i}: __typename @include(if: true)"))
+            .collect();
+        format!("{{ {} }}", fields.join(" "))
+    };
+    let res = app.gql(&directives(20), json!({})).await;
+    assert!(res.get("errors").is_none(), "{res}");
+    let res = app.gql(&directives(21), json!({})).await;
     assert_eq!(error_code(&res), "GRAPHQL_VALIDATION_FAILED", "{res}");
+    assert!(message(&res).contains("21 directives"), "{res}");
 }
 
 /// Parsed documents are kept by their text (`graphql/documents.rs`): a
@@ -166,4 +174,41 @@ async fn production_mode_hides_the_schema() {
     // The API itself still works.
     let ok = app.gql("{ posts { totalCount } }", json!({})).await;
     assert_eq!(ok["data"]["posts"]["totalCount"], 0);
+}
+
+/// What GraphiQL (and graphql-js's `getIntrospectionQuery`) sends when the
+/// playground opens: it must fit every limit.
+const INTROSPECTION: &str = r#"
+query IntrospectionQuery {
+  __schema {
+    queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) {
+    name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason
+  }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name
+    ofType { kind name ofType { kind name ofType { kind name } } } } } } }
+}
+"#;
+
+#[tokio::test]
+async fn the_playground_s_introspection_query_fits_the_limits() {
+    let app = TestApp::spawn_sqlite().await;
+    let res = app.gql(INTROSPECTION, json!({})).await;
+    assert!(res.get("errors").is_none(), "{res}");
+    let types = res["data"]["__schema"]["types"].as_array().unwrap();
+    assert!(types.iter().any(|t| t["name"] == "Post"), "{res}");
 }

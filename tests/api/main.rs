@@ -8,6 +8,7 @@ mod auth;
 mod authz;
 mod cli;
 mod durability;
+mod hostile_documents;
 mod limits;
 mod listing;
 mod questions;

@@ -6,7 +6,7 @@
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_code};
+use crate::helpers::{TestApp, error_code, urlencode};
 
 const ASK: &str = r#"mutation { askQuestion(input: {question: "Does the pigment fade in chlorinated pools?"}) { question { id } } }"#;
 
@@ -226,17 +226,6 @@ async fn cors_admits_only_the_configured_origins() {
         res.headers()["access-control-allow-origin"],
         "https://widget.example"
     );
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use super::{Category, GqlPostKind, GqlPostStatus, Tag};
 use crate::domain::{PostKind, PostStatus};
 use crate::error::Error;
 use crate::graphql::context::{category_loader, search, store, tags_loader};
-use crate::graphql::guards::RoleGuard;
+use crate::graphql::guards::{RateLimitGuard, RoleGuard};
 use crate::graphql::ids::to_id;
 use crate::graphql::search_connection::{PostCache, posts_of};
 use crate::search::related;
@@ -93,8 +93,12 @@ impl Post {
         self.0.answered_by.as_deref()
     }
 
-    /// Published posts most like this one (1 to 20, default 5).
-    #[graphql(complexity = "crate::graphql::limits::list_cost(first, 5, child_complexity)")]
+    /// Published posts most like this one (1 to 20, default 5). A search:
+    /// each call draws on the caller's search quota.
+    #[graphql(
+        guard = "RateLimitGuard::search()",
+        complexity = "crate::graphql::limits::list_cost(first, 5, child_complexity)"
+    )]
     async fn related_posts(&self, ctx: &Context<'_>, first: Option<i32>) -> Result<Vec<Post>> {
         let first = first.unwrap_or(5);
         if !(1..=20).contains(&first) {

@@ -1,0 +1,149 @@
+//! From query text to the document async-graphql executes, with the
+//! checks that must come before anything recursive sees it.
+//!
+//! 1. [`nesting`]: the brackets of the text nest at most so deep;
+//! 2. the parse, kept by the text (parsing costs more than answering a
+//!    repeated search from the cache, and depends on nothing else);
+//! 3. [`flatten`]: fragments expanded and repeated fields merged, after
+//!    measuring that the expansion is bounded.
+//!
+//! The limits that depend on configuration (aliases, directives, depth,
+//! complexity) run afterwards on the flattened document, on every request
+//! (`graphql::limits`).
+
+pub mod census;
+mod field_types;
+pub mod flatten;
+pub mod nesting;
+
+use std::sync::Arc;
+
+use async_graphql::Request;
+use async_graphql::parser::parse_query;
+use async_graphql::parser::types::ExecutableDocument;
+use quick_cache::Weighter;
+use quick_cache::sync::Cache;
+
+pub use field_types::FieldTypes;
+
+use super::response_cache::is_cacheable;
+use crate::error::Error;
+
+/// How much memory the kept documents may take, by the length of their
+/// text (a parsed document is a few times its text).
+const BUDGET_BYTES: u64 = 4 << 20;
+/// Bytes of memory counted per byte of query text.
+const BYTES_PER_TEXT_BYTE: u64 = 8;
+
+#[derive(Clone)]
+struct ByTextLength;
+
+impl Weighter<Arc<str>, ExecutableDocument> for ByTextLength {
+    fn weight(&self, text: &Arc<str>, _: &ExecutableDocument) -> u64 {
+        (text.len() as u64 * BYTES_PER_TEXT_BYTE).max(1)
+    }
+}
+
+/// Request data marking a request whose document went through
+/// [`Documents::prepare`].
+#[derive(Debug, Clone, Copy)]
+pub struct Flattened;
+
+/// Flattened documents, kept by their text.
+pub struct Documents {
+    cache: Cache<Arc<str>, ExecutableDocument, ByTextLength>,
+    types: FieldTypes,
+}
+
+impl Documents {
+    pub fn new(types: FieldTypes) -> Self {
+        Documents {
+            cache: Cache::with_weighter(1_024, BUDGET_BYTES, ByTextLength),
+            types,
+        }
+    }
+
+    /// Hands `request` its flattened document. Text that does not parse is
+    /// left for async-graphql to report as it always does; text nested
+    /// too deep, or whose fragments expand too far, is refused here.
+    pub fn prepare(&self, mut request: Request) -> Result<Prepared, Error> {
+        let document = match self.cache.get(request.query.as_str()) {
+            Some(document) => Some(document),
+            None => self.flatten(&request.query)?.inspect(|document| {
+                self.cache
+                    .insert(Arc::from(request.query.as_str()), document.clone());
+            }),
+        };
+        let cacheable = document.is_some_and(|document| {
+            let cacheable = is_cacheable(&document, request.operation_name.as_deref());
+            request.set_parsed_query(document);
+            cacheable
+        });
+        Ok(Prepared {
+            request: request.data(Flattened),
+            cacheable,
+        })
+    }
+
+    /// `None` when `text` does not parse.
+    fn flatten(&self, text: &str) -> Result<Option<ExecutableDocument>, Error> {
+        nesting::check(text, nesting::MAX_NESTING).map_err(|depth| {
+            Error::InvalidQuery(format!(
+                "the query nests brackets {depth} deep; at most {} levels are allowed",
+                nesting::MAX_NESTING
+            ))
+        })?;
+        let Ok(document) = parse_query(text) else {
+            return Ok(None);
+        };
+        flatten::flatten(document, &self.types)
+            .map(Some)
+            .map_err(|refusal| Error::InvalidQuery(refusal.to_string()))
+    }
+}
+
+/// A request ready to execute.
+pub struct Prepared {
+    pub request: Request,
+    /// Whether its response may be kept (see `response_cache`).
+    pub cacheable: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn documents() -> Documents {
+        Documents::new(FieldTypes::from_sdl(&crate::graphql::sdl()))
+    }
+
+    #[test]
+    fn a_document_is_parsed_once_and_bad_text_is_left_alone() {
+        let documents = documents();
+        let mut first = documents
+            .prepare(Request::new("{ __typename }"))
+            .unwrap()
+            .request;
+        assert!(first.parsed_query().is_ok());
+        assert_eq!(documents.cache.len(), 1);
+        documents.prepare(Request::new("{ __typename }")).unwrap();
+        assert_eq!(documents.cache.len(), 1);
+
+        let mut broken = documents
+            .prepare(Request::new("{ __typename"))
+            .unwrap()
+            .request;
+        assert_eq!(documents.cache.len(), 1);
+        assert!(broken.parsed_query().is_err());
+    }
+
+    #[test]
+    fn deep_text_is_refused_before_it_is_parsed() {
+        let deep = format!(
+            "{{ search(query: {}) {{ totalCount }} }}",
+            "[".repeat(5_000)
+        );
+        let refused = documents().prepare(Request::new(deep)).err().unwrap();
+        assert_eq!(refused.code(), "GRAPHQL_VALIDATION_FAILED");
+    }
+}
