@@ -12,4 +12,9 @@ impl Limits {
     pub const TAGS_PER_POST: usize = 20;
     pub const CATEGORY: usize = 80;
     pub const SLUG: usize = 100;
+    /// Terms in one synonym group (at least 2), and the length of each.
+    pub const SYNONYM_TERMS: usize = 20;
+    pub const SYNONYM_TERM: usize = 60;
+    /// A search query, an `answer` question or a `similarQuestions` text.
+    pub const SEARCH_TEXT: usize = 500;
 }

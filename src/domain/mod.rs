@@ -9,7 +9,7 @@ mod text;
 pub use kind::{PostKind, PostStatus, Role};
 pub use limits::Limits;
 pub use slug::{Slug, slugify};
-pub use text::{AnswerText, DisplayName, Email, Label, QuestionText, Title};
+pub use text::{AnswerText, DisplayName, Email, Label, QuestionText, SearchText, Title};
 
 /// Why a piece of input was refused, in terms of the field it came in.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -112,6 +112,52 @@ impl Title {
     }
 }
 
+/// What a visitor types into a search box or asks a chat widget: any
+/// text up to [`Limits::SEARCH_TEXT`] characters. Search reads it as
+/// words, never as syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchText(String);
+
+impl SearchText {
+    /// Refuses text over the limit, naming the argument it came in.
+    pub fn parse(field: &'static str, input: &str) -> Result<Self, FieldError> {
+        let len = input.chars().count();
+        if len > Limits::SEARCH_TEXT {
+            return Err(FieldError::new(
+                field,
+                FieldErrorCode::TooLong,
+                format!(
+                    "`{field}` must be at most {} characters (got {len})",
+                    Limits::SEARCH_TEXT
+                ),
+            ));
+        }
+        Ok(SearchText(input.to_owned()))
+    }
+
+    /// The text's first [`Limits::SEARCH_TEXT`] characters, cut at a word
+    /// boundary where there is one: for searching with text that may be
+    /// longer, such as a whole question.
+    pub fn clipped(input: &str) -> Self {
+        let Some((cut, _)) = input.char_indices().nth(Limits::SEARCH_TEXT) else {
+            return SearchText(input.to_owned());
+        };
+        let head = &input[..cut];
+        let head = head
+            .rfind(char::is_whitespace)
+            .map_or(head, |space| &head[..space]);
+        SearchText(head.to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 /// An e-mail address, checked only for shape: the service never sends mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
@@ -194,6 +240,32 @@ impl Label {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn search_text_is_limited_and_long_text_can_be_clipped() {
+        let at_limit = "a".repeat(Limits::SEARCH_TEXT);
+        assert!(SearchText::parse("query", &at_limit).is_ok());
+        let over = SearchText::parse("text", &format!("{at_limit}a")).unwrap_err();
+        assert_eq!(over.code, FieldErrorCode::TooLong);
+        assert!(
+            over.message.starts_with("`text` must be at most 500"),
+            "{}",
+            over.message
+        );
+        assert!(
+            SearchText::parse("query", "").is_ok(),
+            "an empty box is a search too"
+        );
+
+        let question = "how long does it take ".repeat(100);
+        let clipped = SearchText::clipped(&question);
+        assert!(clipped.as_str().chars().count() <= Limits::SEARCH_TEXT);
+        assert!(clipped.as_str().ends_with("take"), "{}", clipped.as_str());
+        assert_eq!(SearchText::clipped("short").as_str(), "short");
+        let wide = "é".repeat(600);
+        assert_eq!(SearchText::clipped(&wide).as_str().chars().count(), 500);
+    }
+
     use super::*;
 
     #[test]

@@ -5,8 +5,9 @@ use super::context::{principal, store};
 use super::guards::RoleGuard;
 use super::ids::require_id;
 use super::limits;
+use super::search_query::label_filter;
 use super::types::{AuditLogConnection, Category, GqlAuditAction, Post, Tag};
-use crate::domain::{Label, PostStatus};
+use crate::domain::{Limits, PostStatus};
 use crate::error::Error;
 use crate::store::{AuditFilter, PostFilter, PostRef};
 
@@ -31,8 +32,14 @@ impl PostQuery {
         before: Option<String>,
     ) -> Result<PostConnection> {
         let filter = PostFilter {
-            tag_key: tag.as_deref().map(Label::key_of),
-            category_key: category.as_deref().map(Label::key_of),
+            tag_key: tag
+                .as_deref()
+                .map(|t| label_filter("tag", t, Limits::TAG))
+                .transpose()?,
+            category_key: category
+                .as_deref()
+                .map(|c| label_filter("category", c, Limits::CATEGORY))
+                .transpose()?,
         };
         let args = PageArgs {
             first,

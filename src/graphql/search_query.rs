@@ -14,13 +14,45 @@ use super::search_connection::{
     PostCache, SearchCache, SearchConnection, SearchPage, decode_cursor,
 };
 use super::types::{Answer, Post, QueryStat, SearchHit, SearchStats, SynonymGroup};
-use crate::domain::{Label, PostKind};
+use crate::domain::{Label, Limits, PostKind, SearchText};
 use crate::error::Error;
 use crate::search::answer::{PostText, choose};
 use crate::search::{CacheKey, Filters, SearchParams};
 
 /// Similar questions shown at most, e.g. under a question being typed.
 pub const MAX_SIMILAR: i32 = 20;
+
+/// What a visitor typed, refused past the limit under the argument's name.
+fn search_text(argument: &'static str, text: &str) -> Result<SearchText, Error> {
+    SearchText::parse(argument, text).map_err(|e| Error::bad_input(e.message))
+}
+
+/// The tag filter of `search`: at most as many tags as a post can carry
+/// (more can match nothing), each no longer than a tag can be.
+fn tag_filter(tags: Option<Vec<String>>) -> Result<Vec<String>, Error> {
+    let tags = tags.unwrap_or_default();
+    if tags.len() > Limits::TAGS_PER_POST {
+        return Err(Error::bad_input(format!(
+            "`tags` takes at most {} tags (a post has no more), got {}",
+            Limits::TAGS_PER_POST,
+            tags.len()
+        )));
+    }
+    tags.iter()
+        .map(|t| label_filter("tags", t, Limits::TAG))
+        .collect()
+}
+
+/// The key of a tag or category named in a filter; a name longer than any
+/// stored one is refused rather than looked up.
+pub fn label_filter(argument: &str, name: &str, max: usize) -> Result<String, Error> {
+    if name.chars().count() > max {
+        return Err(Error::bad_input(format!(
+            "`{argument}` names are at most {max} characters"
+        )));
+    }
+    Ok(Label::key_of(name))
+}
 
 fn page_size(name: &str, n: i32, max: i32) -> Result<usize, Error> {
     if (1..=max).contains(&n) {
@@ -36,10 +68,10 @@ fn page_size(name: &str, n: i32, max: i32) -> Result<usize, Error> {
 /// and `askQuestion` show.
 pub async fn similar_questions(
     ctx: &Context<'_>,
-    text: &str,
+    text: SearchText,
     limit: usize,
 ) -> Result<Vec<SearchHit>> {
-    let mut params = SearchParams::new(text, limit);
+    let mut params = SearchParams::new(text.into_string(), limit);
     params.filters.kind = Some(PostKind::Question.as_str().to_owned());
     Ok(search_page(ctx, &params).await?.search_hits())
 }
@@ -100,20 +132,20 @@ impl SearchQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<SearchConnection> {
+        let text = search_text("query", &query)?;
         let limit = page_size("first", first.unwrap_or(10), MAX_PAGE_SIZE)?;
         let offset = match after.as_deref() {
             Some(cursor) => decode_cursor(cursor)? + 1,
             None => 0,
         };
-        let mut params = SearchParams::new(query, limit);
+        let mut params = SearchParams::new(text.into_string(), limit);
         params.offset = offset;
         params.filters = Filters {
-            tags: tags
-                .unwrap_or_default()
-                .iter()
-                .map(|t| Label::key_of(t))
-                .collect(),
-            category: category.as_deref().map(Label::key_of),
+            tags: tag_filter(tags)?,
+            category: category
+                .as_deref()
+                .map(|c| label_filter("category", c, Limits::CATEGORY))
+                .transpose()?,
             kind: None,
         };
         let wants = ctx.look_ahead();
@@ -128,7 +160,8 @@ impl SearchQuery {
     /// when nothing answers it well enough.
     #[graphql(guard = "RateLimitGuard::search()")]
     async fn answer(&self, ctx: &Context<'_>, question: String) -> Result<Option<Answer>> {
-        let (candidates, plan) = search(ctx).answer_candidates(&question)?;
+        let question = search_text("question", &question)?;
+        let (candidates, plan) = search(ctx).answer_candidates(question.as_str())?;
         let ids: Vec<_> = candidates.iter().map(|(id, _)| *id).collect();
         let posts = store(ctx).posts_by_ids(&ids).await?;
         let texts: Vec<(PostText<'_>, f32)> = candidates
@@ -172,8 +205,9 @@ impl SearchQuery {
         text: String,
         first: Option<i32>,
     ) -> Result<Vec<SearchHit>> {
+        let text = search_text("text", &text)?;
         let limit = page_size("first", first.unwrap_or(5), MAX_SIMILAR)?;
-        similar_questions(ctx, &text, limit).await
+        similar_questions(ctx, text, limit).await
     }
 
     /// Staff: what visitors searched for since `since` (default: 30 days

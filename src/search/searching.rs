@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::store::SearchLogEntry;
 
 /// The longest query accepted, in characters.
-pub const MAX_QUERY_CHARS: usize = 500;
+pub const MAX_QUERY_CHARS: usize = crate::domain::Limits::SEARCH_TEXT;
 /// Results can be paged through this far; past it a query should be
 /// refined, not paged.
 pub const MAX_RESULT_WINDOW: usize = 1_000;

@@ -229,12 +229,17 @@ async fn execute(
         tracing::debug!(token_id, %role, "staff request");
     }
     let mut replay = None;
+    let mut mutates = false;
     // A request refused while its document is prepared gets its error in
     // its place (of a batch, too).
     let requests: Vec<Result<Request, ServerError>> = requests
         .into_iter()
         .map(|r| {
-            let Prepared { request, cacheable } = state.documents.prepare(r)?;
+            let prepared = state.documents.prepare(r)?;
+            mutates |= prepared.mutates;
+            let Prepared {
+                request, cacheable, ..
+            } = prepared;
             let request = RequestContext {
                 principal: principal.clone(),
             }
@@ -259,9 +264,19 @@ async fn execute(
         }
         responses
     };
-    let Ok(mut responses) = tokio::time::timeout(policy.timeout, run).await else {
-        tracing::warn!(timeout = ?policy.timeout, "request timed out");
-        return refuse(Error::Timeout);
+    // A mutation may have committed by the time the limit passes, and an
+    // answer of TIMEOUT would then lie: it runs to its end, which its own
+    // waits bound (the database's busy timeout, the index wait).
+    let mut responses = if mutates {
+        run.await
+    } else {
+        match tokio::time::timeout(policy.timeout, run).await {
+            Ok(responses) => responses,
+            Err(_) => {
+                tracing::warn!(timeout = ?policy.timeout, "request timed out");
+                return refuse(Error::Timeout);
+            }
+        }
     };
     // A failure goes the usual way below: its status and codes are set
     // there, and it is not kept.

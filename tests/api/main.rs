@@ -11,6 +11,7 @@ mod durability;
 mod hostile_documents;
 mod limits;
 mod listing;
+mod mutation_limits;
 mod questions;
 mod rate_limits;
 mod response_cache;

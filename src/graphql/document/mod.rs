@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use async_graphql::Request;
 use async_graphql::parser::parse_query;
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
 
@@ -74,14 +74,20 @@ impl Documents {
                     .insert(Arc::from(request.query.as_str()), document.clone());
             }),
         };
-        let cacheable = document.is_some_and(|document| {
-            let cacheable = is_cacheable(&document, request.operation_name.as_deref());
+        let mut cacheable = false;
+        let mut mutates = false;
+        if let Some(document) = document {
+            cacheable = is_cacheable(&document, request.operation_name.as_deref());
+            mutates = document
+                .operations
+                .iter()
+                .any(|(_, op)| op.node.ty == OperationType::Mutation);
             request.set_parsed_query(document);
-            cacheable
-        });
+        }
         Ok(Prepared {
             request: request.data(Flattened),
             cacheable,
+            mutates,
         })
     }
 
@@ -107,6 +113,9 @@ pub struct Prepared {
     pub request: Request,
     /// Whether its response may be kept (see `response_cache`).
     pub cacheable: bool,
+    /// Whether it may write: a write is never cut short by the time limit,
+    /// so that its answer can say whether it was stored.
+    pub mutates: bool,
 }
 
 #[cfg(test)]

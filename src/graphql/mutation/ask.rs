@@ -1,7 +1,7 @@
 use async_graphql::{Context, InputObject, Object, Result};
 
 use super::input::Problems;
-use crate::domain::{DisplayName, Email, QuestionText, Title};
+use crate::domain::{DisplayName, Email, QuestionText, SearchText, Title};
 use crate::graphql::context::store;
 use crate::graphql::guards::RateLimitGuard;
 use crate::graphql::search_query::similar_questions;
@@ -66,10 +66,18 @@ impl AskMutation {
                 });
             }
         };
-        let text = new.question.as_str().to_owned();
+        // Searched with as much of the question as a search takes.
+        let text = SearchText::clipped(new.question.as_str());
         let stored = store(ctx).ask_question(new).await?;
         tracing::info!(post_id = stored.id, "question asked");
-        let similar = similar_questions(ctx, &text, SIMILAR_ON_ASK).await?;
+        // The question is stored: from here on the answer must say so,
+        // whatever else fails.
+        let similar = similar_questions(ctx, text, SIMILAR_ON_ASK)
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(post_id = stored.id, error = ?e.message, "similar questions for a new question");
+                vec![]
+            });
         Ok(AskQuestionPayload {
             question: Some(Post(stored)),
             similar_questions: similar,

@@ -2,14 +2,11 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
 use super::actor::actor;
 use super::input::Problems;
-use crate::domain::{FieldError, FieldErrorCode, Label};
+use crate::domain::{FieldError, FieldErrorCode, Label, Limits};
 use crate::graphql::context::{search, store};
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::ids::{field_id, to_id};
 use crate::graphql::types::{SynonymGroup, UserError};
-
-const MAX_TERMS: usize = 20;
-const MAX_TERM_CHARS: usize = 60;
 
 /// A group of interchangeable search terms. Without `id` a new group is
 /// made; with it, that group's terms are replaced.
@@ -39,6 +36,16 @@ fn refused(errors: Vec<FieldError>) -> SynonymsPayload {
     }
 }
 
+/// Applies the stored groups to search on this server. The change is
+/// committed by then, so a failure here is logged rather than reported:
+/// the other servers pick the change up on their own, and so does this
+/// one at its next refresh.
+async fn reload_synonyms(ctx: &Context<'_>) {
+    if let Err(e) = search(ctx).reload_synonyms().await {
+        tracing::warn!(error = %e, "synonyms saved but not yet applied here");
+    }
+}
+
 #[derive(Default)]
 pub struct SynonymMutation;
 
@@ -55,19 +62,29 @@ impl SynonymMutation {
     ) -> Result<SynonymsPayload> {
         let mut p = Problems::default();
         let id = input.id.as_ref().and_then(|id| p.check(field_id(id)));
+        if input.terms.len() > Limits::SYNONYM_TERMS {
+            return Ok(refused(vec![FieldError::new(
+                "terms",
+                FieldErrorCode::TooLong,
+                format!("a group has at most {} terms", Limits::SYNONYM_TERMS),
+            )]));
+        }
         let mut terms: Vec<Label> = Vec::new();
         for t in &input.terms {
-            if let Some(label) = p.check(Label::parse("terms", t, MAX_TERM_CHARS))
+            if let Some(label) = p.check(Label::parse("terms", t, Limits::SYNONYM_TERM))
                 && !terms.iter().any(|known| known.key() == label.key())
             {
                 terms.push(label);
             }
         }
-        if !(2..=MAX_TERMS).contains(&terms.len()) {
+        if !(2..=Limits::SYNONYM_TERMS).contains(&terms.len()) {
             p.check::<()>(Err(FieldError::new(
                 "terms",
                 FieldErrorCode::Invalid,
-                format!("a group needs 2 to {MAX_TERMS} different terms"),
+                format!(
+                    "a group needs 2 to {} different terms",
+                    Limits::SYNONYM_TERMS
+                ),
             )));
         }
         if !p.is_empty() {
@@ -84,7 +101,7 @@ impl SynonymMutation {
                 "no synonym group has this id",
             )]));
         };
-        search(ctx).reload_synonyms().await?;
+        reload_synonyms(ctx).await;
         Ok(SynonymsPayload {
             synonyms: Some(SynonymGroup {
                 id: to_id(saved.id),
@@ -112,7 +129,7 @@ impl SynonymMutation {
                 "no synonym group has this id",
             )));
         }
-        search(ctx).reload_synonyms().await?;
+        reload_synonyms(ctx).await;
         Ok(RemoveSynonymsPayload {
             removed_id: Some(to_id(n)),
             user_errors: vec![],
