@@ -4,6 +4,7 @@
 pub mod api_token;
 pub mod audit_log;
 pub mod category;
+pub mod instance_secret;
 pub mod outbox;
 pub mod post;
 pub mod post_tag;

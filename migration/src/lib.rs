@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_init;
 mod m20261125_000002_search;
 mod m20261125_000003_audit_log;
+mod m20261201_000004_instance_secret;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_init::Migration),
             Box::new(m20261125_000002_search::Migration),
             Box::new(m20261125_000003_audit_log::Migration),
+            Box::new(m20261201_000004_instance_secret::Migration),
         ]
     }
 }

@@ -45,6 +45,35 @@ impl Slug {
         }
     }
 
+    /// The slug a visitor's question is stored under until it is first
+    /// published: its title's slug, a double hyphen and a random tail
+    /// ("does-smp-fade--k3j9x2m4q7"). It never depends on other posts, so
+    /// the asker learns nothing of hidden or pending ones (a taken title
+    /// would otherwise come back as "…-2"), and no slug a user gives can
+    /// take this form (single hyphens only). Publication gives the post
+    /// its lasting slug ([`Slug::is_provisional`]).
+    pub fn provisional(title: &str) -> Self {
+        use rand::Rng;
+        const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+        let mut rng = rand::rng();
+        let tail: String = (0..PROVISIONAL_TAIL)
+            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+            .collect();
+        let base = Slug::derive(title, "question");
+        let room = Limits::SLUG - PROVISIONAL_TAIL - 2;
+        let mut head = base.0.as_str();
+        if head.len() > room {
+            head = head[..room].trim_end_matches('-');
+        }
+        Slug(format!("{head}--{tail}"))
+    }
+
+    /// Whether this is a [`Slug::provisional`] slug, to be replaced when
+    /// the post is first published.
+    pub fn is_provisional(slug: &str) -> bool {
+        slug.contains("--")
+    }
+
     /// The same slug with a numeric suffix, used to resolve collisions.
     pub fn with_suffix(&self, n: u32) -> Self {
         let suffix = format!("-{n}");
@@ -70,6 +99,9 @@ impl std::fmt::Display for Slug {
         f.write_str(&self.0)
     }
 }
+
+/// Random characters at the end of a provisional slug.
+const PROVISIONAL_TAIL: usize = 10;
 
 /// Folds text to a slug: accents and other scripts are transliterated,
 /// case is folded, and every run of other characters becomes one hyphen.
@@ -103,6 +135,24 @@ pub fn slugify(text: &str, max_len: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn provisional_slugs_hide_their_neighbours_and_cannot_be_given() {
+        let a = Slug::provisional("Does SMP fade in the sun?");
+        let b = Slug::provisional("Does SMP fade in the sun?");
+        assert!(a.as_str().starts_with("does-smp-fade-in-the-sun--"), "{a}");
+        assert_ne!(a, b, "random tails");
+        assert!(Slug::is_provisional(a.as_str()));
+        assert!(!Slug::is_provisional("does-smp-fade-in-the-sun"));
+        assert!(
+            Slug::parse("slug", a.as_str()).is_err(),
+            "users cannot give one"
+        );
+        let long = Slug::provisional(&"word ".repeat(60));
+        assert!(long.as_str().len() <= Limits::SLUG, "{long}");
+        assert!(Slug::is_provisional(long.as_str()));
+    }
+
     use super::*;
 
     #[test]

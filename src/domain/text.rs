@@ -143,9 +143,11 @@ impl SearchText {
             return SearchText(input.to_owned());
         };
         let head = &input[..cut];
-        let head = head
-            .rfind(char::is_whitespace)
-            .map_or(head, |space| &head[..space]);
+        let mid_word = !input[cut..].starts_with(char::is_whitespace);
+        let head = match head.rfind(char::is_whitespace) {
+            Some(space) if mid_word => &head[..space],
+            _ => head,
+        };
         SearchText(head.to_owned())
     }
 
@@ -260,7 +262,13 @@ mod tests {
         let question = "how long does it take ".repeat(100);
         let clipped = SearchText::clipped(&question);
         assert!(clipped.as_str().chars().count() <= Limits::SEARCH_TEXT);
-        assert!(clipped.as_str().ends_with("take"), "{}", clipped.as_str());
+        assert!(
+            clipped.as_str().ends_with("does it"),
+            "{}",
+            clipped.as_str()
+        );
+        let mid = SearchText::clipped(&"abc ".repeat(200)[1..]);
+        assert!(mid.as_str().ends_with("abc"), "{}", mid.as_str());
         assert_eq!(SearchText::clipped("short").as_str(), "short");
         let wide = "é".repeat(600);
         assert_eq!(SearchText::clipped(&wide).as_str().chars().count(), 500);

@@ -6,9 +6,10 @@ use async_graphql::{Context, Object, Result, SimpleObject};
 use entity::post;
 
 use super::context::{category_loader, store, tags_loader};
+use super::ids::{cursor, parse_cursor};
 use super::types::Post;
 use crate::error::Error;
-use crate::store::{Cursor, Page, PageRequest, PostFilter, Store};
+use crate::store::{Page, PageRequest, PostFilter, Store};
 
 /// Page sizes accepted by every connection.
 pub const MAX_PAGE_SIZE: i32 = 100;
@@ -32,7 +33,7 @@ impl PageArgs {
         }
     }
 
-    pub fn parse(self) -> Result<PageRequest, Error> {
+    pub fn parse(self, ctx: &Context<'_>) -> Result<PageRequest, Error> {
         let check = |name: &str, n: i32| {
             if (1..=MAX_PAGE_SIZE).contains(&n) {
                 Ok(n as u64)
@@ -42,8 +43,9 @@ impl PageArgs {
                 )))
             }
         };
-        let after = self.after.as_deref().map(Cursor::decode).transpose()?;
-        let before = self.before.as_deref().map(Cursor::decode).transpose()?;
+        let open = |c: &str| parse_cursor(ctx, c);
+        let after = self.after.as_deref().map(open).transpose()?;
+        let before = self.before.as_deref().map(open).transpose()?;
         match (self.first, self.last) {
             (Some(_), Some(_)) => Err(Error::bad_input("pass `first` or `last`, not both")),
             (_, Some(last)) => Ok(PageRequest {
@@ -92,8 +94,9 @@ pub struct PageInfo {
 }
 
 impl PostConnection {
-    pub async fn load(store: &Store, listing: Listing, args: PageArgs) -> Result<Self, Error> {
-        let request = args.parse()?;
+    pub async fn load(ctx: &Context<'_>, listing: Listing, args: PageArgs) -> Result<Self, Error> {
+        let request = args.parse(ctx)?;
+        let store = store(ctx);
         let page = match &listing {
             Listing::Published(filter) => store.list_published(filter, request).await?,
             Listing::Pending => store.list_pending(request).await?,
@@ -105,12 +108,12 @@ impl PostConnection {
         })
     }
 
-    fn cursor(&self, p: &post::Model) -> String {
-        match self.listing {
+    fn cursor(&self, ctx: &Context<'_>, p: &post::Model) -> String {
+        let at = match self.listing {
             Listing::Published(_) => Store::published_cursor(p),
             Listing::Pending => Store::pending_cursor(p),
-        }
-        .encode()
+        };
+        cursor(ctx, at)
     }
 }
 
@@ -150,7 +153,7 @@ impl PostConnection {
             .items
             .iter()
             .map(|p| PostEdge {
-                cursor: self.cursor(p),
+                cursor: self.cursor(ctx, p),
                 node: Post(p.clone()),
             })
             .collect())
@@ -169,7 +172,7 @@ impl PostConnection {
         Ok(self.page.items.iter().cloned().map(Post).collect())
     }
 
-    async fn page_info(&self) -> PageInfo {
+    async fn page_info(&self, ctx: &Context<'_>) -> PageInfo {
         let items = &self.page.items;
         // Relay lets the side we did not read report only what the cursor
         // implies: coming from a cursor means something lies behind it.
@@ -181,8 +184,8 @@ impl PostConnection {
         PageInfo {
             has_next_page,
             has_previous_page,
-            start_cursor: items.first().map(|p| self.cursor(p)),
-            end_cursor: items.last().map(|p| self.cursor(p)),
+            start_cursor: items.first().map(|p| self.cursor(ctx, p)),
+            end_cursor: items.last().map(|p| self.cursor(ctx, p)),
         }
     }
 

@@ -21,6 +21,7 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 pub use context::RequestContext;
 pub use document::{Documents, FieldTypes, Prepared};
+pub use ids::PublicIds;
 pub use mutation::MutationRoot;
 pub use response_cache::{CachedResponse, Replay, ResponseCache, ResponseKey};
 
@@ -61,6 +62,7 @@ pub fn build_schema(
     search: Search,
     limits: Arc<RateLimits>,
     documents: Arc<Documents>,
+    ids: PublicIds,
 ) -> KbSchema {
     let cache_bytes = cache_budget(config);
     let mut builder = Schema::build(
@@ -73,6 +75,7 @@ pub fn build_schema(
     .data(SearchCache::new(cache_bytes / 2, 16_384))
     .data(PostCache::new(cache_bytes / 4, 2_048))
     .data(limits)
+    .data(ids)
     .limit_complexity(config.max_complexity)
     .extension(limits::QueryShape {
         max_depth: config.max_depth,

@@ -47,7 +47,7 @@ impl PostQuery {
             last,
             before,
         };
-        Ok(PostConnection::load(store(ctx), Listing::Published(filter), args).await?)
+        Ok(PostConnection::load(ctx, Listing::Published(filter), args).await?)
     }
 
     /// One post by `id` or by `slug` (give exactly one). The public sees
@@ -59,7 +59,7 @@ impl PostQuery {
         slug: Option<String>,
     ) -> Result<Option<Post>> {
         let r = match (id, slug) {
-            (Some(id), None) => PostRef::Id(require_id(&id)?),
+            (Some(id), None) => PostRef::Id(require_id(ctx, &id)?),
             (None, Some(slug)) => PostRef::Slug(slug.trim().to_owned()),
             _ => return Err(Error::bad_input("pass exactly one of `id` and `slug`").into()),
         };
@@ -102,12 +102,7 @@ impl PostQuery {
         first: Option<i32>,
         after: Option<String>,
     ) -> Result<PostConnection> {
-        Ok(PostConnection::load(
-            store(ctx),
-            Listing::Pending,
-            PageArgs::forward(first, after),
-        )
-        .await?)
+        Ok(PostConnection::load(ctx, Listing::Pending, PageArgs::forward(first, after)).await?)
     }
 }
 
@@ -132,10 +127,10 @@ impl AuditQuery {
         action: Option<GqlAuditAction>,
     ) -> Result<AuditLogConnection> {
         let filter = AuditFilter {
-            post_id: post_id.as_ref().map(require_id).transpose()?,
+            post_id: post_id.as_ref().map(|id| require_id(ctx, id)).transpose()?,
             action: action.map(Into::into),
         };
-        let request = PageArgs::forward(first, after).parse()?;
+        let request = PageArgs::forward(first, after).parse(ctx)?;
         let page = store(ctx).audit_log(&filter, request).await?;
         Ok(AuditLogConnection {
             filter,

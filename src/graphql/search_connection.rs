@@ -23,13 +23,16 @@ pub fn encode_cursor(position: usize) -> String {
     URL_SAFE_NO_PAD.encode(format!("s1:{position}"))
 }
 
+/// The position a cursor names: one a search can have returned, inside
+/// the window of matches that can be paged through.
 pub fn decode_cursor(text: &str) -> Result<usize, Error> {
     let invalid = || Error::bad_input("invalid cursor: pass a cursor this search returned");
     let bytes = URL_SAFE_NO_PAD.decode(text.trim()).map_err(|_| invalid())?;
     let plain = String::from_utf8(bytes).map_err(|_| invalid())?;
     plain
         .strip_prefix("s1:")
-        .and_then(|n| n.parse().ok())
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|&n| n < crate::search::MAX_RESULT_WINDOW)
         .ok_or_else(invalid)
 }
 
@@ -278,5 +281,11 @@ mod tests {
         assert_eq!(decode_cursor(&encode_cursor(41)).unwrap(), 41);
         assert!(decode_cursor("nope").is_err());
         assert!(decode_cursor(&URL_SAFE_NO_PAD.encode("s1:-1")).is_err());
+        assert_eq!(decode_cursor(&encode_cursor(999)).unwrap(), 999);
+        for past in [1_000, usize::MAX - 1, usize::MAX] {
+            assert!(decode_cursor(&encode_cursor(past)).is_err(), "{past}");
+        }
+        let huge = URL_SAFE_NO_PAD.encode(format!("s1:{}0", u128::MAX));
+        assert!(decode_cursor(&huge).is_err());
     }
 }

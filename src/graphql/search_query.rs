@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::connection::MAX_PAGE_SIZE;
 use super::context::{search, store};
 use super::guards::{RateLimitGuard, RoleGuard};
-use super::ids::to_id;
+use super::ids::record_id;
 use super::limits;
 use super::response_cache::Replay;
 use super::search_connection::{
@@ -248,7 +248,7 @@ impl SearchQuery {
             .await?
             .into_iter()
             .map(|g| SynonymGroup {
-                id: to_id(g.id),
+                id: record_id(g.id),
                 terms: g.terms,
             })
             .collect())

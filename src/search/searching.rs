@@ -76,7 +76,7 @@ impl Search {
                 "query must be at most {MAX_QUERY_CHARS} characters"
             )));
         }
-        if params.offset + params.limit > MAX_RESULT_WINDOW {
+        if params.offset.saturating_add(params.limit) > MAX_RESULT_WINDOW {
             return Err(Error::bad_input(format!(
                 "search results can be paged through the first {MAX_RESULT_WINDOW} only"
             )));

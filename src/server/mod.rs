@@ -25,7 +25,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::config::ServeConfig;
 use crate::error::{Error, Result};
-use crate::graphql::{Documents, KbSchema, build_schema};
+use crate::graphql::{Documents, KbSchema, PublicIds, build_schema};
 use crate::rate_limit::RateLimits;
 use crate::search::Search;
 use crate::store::Store;
@@ -45,7 +45,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(config: &ServeConfig, store: Store, search: Search) -> Self {
+    pub fn new(config: &ServeConfig, store: Store, search: Search, ids: PublicIds) -> Self {
         let limits = Arc::new(RateLimits::new(
             config.asks_per_minute,
             config.searches_per_minute,
@@ -57,6 +57,7 @@ impl AppState {
             search.clone(),
             limits.clone(),
             documents.clone(),
+            ids,
         );
         AppState {
             store,
@@ -187,13 +188,14 @@ pub struct Server {
 
 impl Server {
     pub async fn bind(config: &ServeConfig, store: Store, search: Search) -> Result<Server> {
+        let ids = PublicIds::load(&store).await?;
         let addr = config.bind;
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|e| Error::bad_input(format!("cannot listen on {addr}: {e}")))?;
         Ok(Server {
             listener,
-            router: router(config, AppState::new(config, store, search)),
+            router: router(config, AppState::new(config, store, search, ids)),
         })
     }
 

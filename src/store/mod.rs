@@ -11,6 +11,7 @@ mod post_reads;
 mod post_writes;
 mod search_feed;
 mod search_log;
+mod secrets;
 mod snapshot;
 mod synonyms;
 mod taxonomy;

@@ -68,7 +68,7 @@ impl Store {
         let title = q
             .title
             .unwrap_or_else(|| Title::derive_from(q.question.as_str()));
-        let slug = unique_slug(&tx, Slug::derive(title.as_str(), "question"), None).await?;
+        let slug = Slug::provisional(title.as_str());
         let at = now();
         let model = post::ActiveModel {
             kind: Set(PostKind::Question.as_str().to_owned()),
@@ -123,6 +123,9 @@ impl Store {
         if publish {
             model.status = Set(PostStatus::Published.as_str().to_owned());
             model.published_at = Set(Some(current.published_at.unwrap_or(at)));
+            if let Some(slug) = lasting_slug(&tx, &current).await? {
+                model.slug = Set(slug.into_string());
+            }
         }
         model.updated_at = Set(at);
         let saved = model.update(&tx).await?;
@@ -273,9 +276,16 @@ impl Store {
             PostStatus::Published => Some(current.published_at.unwrap_or(at)),
             _ => current.published_at,
         };
+        let lasting = match status {
+            PostStatus::Published => lasting_slug(&tx, &current).await?,
+            _ => None,
+        };
         let mut model: post::ActiveModel = current.into();
         model.status = Set(status.as_str().to_owned());
         model.published_at = Set(published_at);
+        if let Some(slug) = lasting {
+            model.slug = Set(slug.into_string());
+        }
         model.updated_at = Set(at);
         let saved = model.update(&tx).await?;
         let after = snapshot::post(&tx, &saved).await?;
@@ -357,6 +367,16 @@ async fn slug_taken(db: &impl ConnectionTrait, slug: &Slug, except: Option<i64>)
         query = query.filter(post::Column::Id.ne(id));
     }
     Ok(query.one(db).await?.is_some())
+}
+
+/// The slug a post takes when it is published with a provisional one (a
+/// visitor's question): its title's, made unique among all posts.
+async fn lasting_slug(db: &impl ConnectionTrait, post: &post::Model) -> Result<Option<Slug>> {
+    if !Slug::is_provisional(&post.slug) {
+        return Ok(None);
+    }
+    let base = Slug::derive(&post.title, "question");
+    Ok(Some(unique_slug(db, base, Some(post.id)).await?))
 }
 
 /// `base`, or `base-2`, `base-3`... whichever is free first. Runs inside a

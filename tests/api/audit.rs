@@ -350,6 +350,7 @@ async fn refused_mutations_write_no_audit_row(app: TestApp) {
     assert_eq!(baseline, 1);
     let log = Watch { seen: 1, ..log };
 
+    let missing = app.post_id(999_999).await;
     let refusals = [
         (
             "answerQuestion",
@@ -358,7 +359,7 @@ async fn refused_mutations_write_no_audit_row(app: TestApp) {
         ),
         (
             "answerQuestion",
-            json!({"input": {"id": "999999", "answer": "Yes."}}),
+            json!({"input": {"id": missing, "answer": "Yes."}}),
             "NOT_FOUND",
         ),
         (
@@ -395,7 +396,7 @@ async fn refused_mutations_write_no_audit_row(app: TestApp) {
         ),
         (
             "setPostTags",
-            json!({"input": {"id": "999999", "tags": ["x"]}}),
+            json!({"input": {"id": missing, "tags": ["x"]}}),
             "NOT_FOUND",
         ),
     ];
@@ -405,7 +406,7 @@ async fn refused_mutations_write_no_audit_row(app: TestApp) {
         log.none_new(&format!("{field} refused with {code}")).await;
     }
     let admin_refusals = [
-        ("deletePost", json!({"id": "999999"}), "NOT_FOUND"),
+        ("deletePost", json!({"id": missing}), "NOT_FOUND"),
         ("removeSynonyms", json!({"id": "999999"}), "NOT_FOUND"),
         (
             "setSynonyms",

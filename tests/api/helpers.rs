@@ -153,6 +153,15 @@ impl TestApp {
         res.json().await.expect("JSON response")
     }
 
+    /// The id clients see for the post numbered `n` in the database.
+    pub async fn post_id(&self, n: i64) -> String {
+        kbql::graphql::PublicIds::load(&self.store)
+            .await
+            .expect("ids")
+            .post_id(n)
+            .to_string()
+    }
+
     /// A fresh token with the given role.
     pub async fn token(&self, role: Role) -> String {
         let name = match role {

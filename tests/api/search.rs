@@ -332,10 +332,24 @@ async fn facets_filters_and_paging(app: TestApp) {
     seen.dedup();
     assert_eq!(seen.len(), 10, "no post twice across pages");
 
+    let cursor = |position: &str| {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("s1:{position}"))
+    };
     for vars in [
         json!({"q": "smp", "first": 0}),
         json!({"q": "smp", "first": 101}),
         json!({"q": "smp", "after": "zzz"}),
+        // Positions past the 1,000 matches that can be paged through, up
+        // to the largest 64-bit one (which once wrapped round to page 1).
+        json!({"q": "smp", "after": cursor(&u64::MAX.to_string())}),
+        json!({"q": "smp", "after": cursor(&(u64::MAX - 1).to_string())}),
+        json!({"q": "smp", "after": cursor("999")}),
+        json!({"q": "smp", "after": cursor("990"), "first": 20}),
+        json!({"q": "x".repeat(501)}),
+        json!({"q": "smp", "tags": vec!["smp"; 21]}),
+        json!({"q": "smp", "tags": ["t".repeat(51)]}),
+        json!({"q": "smp", "category": "c".repeat(81)}),
     ] {
         assert_eq!(
             error_code(&app.gql(SEARCH, vars.clone()).await),

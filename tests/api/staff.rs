@@ -94,7 +94,8 @@ async fn an_unanswered_question_cannot_be_published(app: TestApp) {
     assert!(res["post"].is_null());
     assert_eq!(res["userErrors"][0]["code"], "INVALID_STATE", "{res}");
 
-    let missing = status_change(&app, &staff, "publishPost", "999999").await;
+    let missing = app.post_id(999_999).await;
+    let missing = status_change(&app, &staff, "publishPost", &missing).await;
     assert_eq!(missing["userErrors"][0]["code"], "NOT_FOUND", "{missing}");
     let malformed = status_change(&app, &staff, "publishPost", "abc").await;
     assert_eq!(malformed["userErrors"][0]["code"], "INVALID", "{malformed}");
@@ -343,10 +344,12 @@ async fn every_post_write_appends_to_the_outbox(app: TestApp) {
     status_change(&app, &staff, "hidePost", &id).await;
     let entries = app.store.outbox_after(start, 100).await.unwrap();
     assert_eq!(entries.len(), 3);
-    assert!(entries.iter().all(|e| e.post_id.to_string() == id));
+    for entry in &entries {
+        assert_eq!(app.post_id(entry.post_id).await, id);
+    }
     assert!(entries.windows(2).all(|w| w[0].seq < w[1].seq));
 
     // A refused write leaves no trace.
-    status_change(&app, &staff, "publishPost", "999999").await;
+    status_change(&app, &staff, "publishPost", &app.post_id(999_999).await).await;
     assert_eq!(app.store.outbox_head().await.unwrap(), entries[2].seq);
 }

@@ -119,7 +119,7 @@ impl StaffMutation {
         input: AnswerQuestionInput,
     ) -> Result<PostPayload> {
         let mut p = Problems::default();
-        let id = p.check(field_id(&input.id));
+        let id = p.check(field_id(ctx, &input.id));
         let answer = p.check(AnswerText::parse("answer", &input.answer));
         let by = p.optional(input.answered_by.as_deref(), |s| {
             DisplayName::parse("answeredBy", s)
@@ -172,7 +172,7 @@ impl StaffMutation {
     #[graphql(guard = "RoleGuard::staff()")]
     async fn update_post(&self, ctx: &Context<'_>, input: UpdatePostInput) -> Result<PostPayload> {
         let mut p = Problems::default();
-        let id = p.check(field_id(&input.id));
+        let id = p.check(field_id(ctx, &input.id));
         let patch = PostPatch {
             title: p.optional(input.title.as_deref(), |s| Title::parse("title", s)),
             question: match input.question.as_deref() {
@@ -214,7 +214,7 @@ impl StaffMutation {
     /// Admin: deletes a post for good. Staff hide posts instead.
     #[graphql(guard = "RoleGuard::admin()")]
     async fn delete_post(&self, ctx: &Context<'_>, id: ID) -> Result<DeletePostPayload> {
-        let id = match field_id(&id) {
+        let id = match field_id(ctx, &id) {
             Ok(id) => id,
             Err(e) => {
                 return Ok(DeletePostPayload {
@@ -229,7 +229,7 @@ impl StaffMutation {
         }
         Ok(match result {
             Ok(id) => DeletePostPayload {
-                deleted_post_id: Some(to_id(id)),
+                deleted_post_id: Some(to_id(ctx, id)),
                 user_errors: vec![],
             },
             Err(e) => DeletePostPayload {
@@ -247,7 +247,7 @@ impl StaffMutation {
         input: SetPostTagsInput,
     ) -> Result<PostPayload> {
         let mut p = Problems::default();
-        let id = p.check(field_id(&input.id));
+        let id = p.check(field_id(ctx, &input.id));
         let tags = parse_tags(&mut p, &input.tags);
         let (Some(id), true) = (id, p.is_empty()) else {
             return Ok(refused(p.into_errors()));
@@ -266,7 +266,7 @@ impl StaffMutation {
         id: ID,
         moderation: Moderation,
     ) -> Result<PostPayload> {
-        let id = match field_id(&id) {
+        let id = match field_id(ctx, &id) {
             Ok(id) => id,
             Err(e) => return Ok(refused(vec![e])),
         };

@@ -5,7 +5,7 @@ use super::input::Problems;
 use crate::domain::{FieldError, FieldErrorCode, Label, Limits};
 use crate::graphql::context::{search, store};
 use crate::graphql::guards::RoleGuard;
-use crate::graphql::ids::{field_id, to_id};
+use crate::graphql::ids::{parse_record_id, record_id};
 use crate::graphql::types::{SynonymGroup, UserError};
 
 /// A group of interchangeable search terms. Without `id` a new group is
@@ -61,7 +61,10 @@ impl SynonymMutation {
         input: SetSynonymsInput,
     ) -> Result<SynonymsPayload> {
         let mut p = Problems::default();
-        let id = input.id.as_ref().and_then(|id| p.check(field_id(id)));
+        let id = input
+            .id
+            .as_ref()
+            .and_then(|id| p.check(parse_record_id(id, "synonym group")));
         if input.terms.len() > Limits::SYNONYM_TERMS {
             return Ok(refused(vec![FieldError::new(
                 "terms",
@@ -104,7 +107,7 @@ impl SynonymMutation {
         reload_synonyms(ctx).await;
         Ok(SynonymsPayload {
             synonyms: Some(SynonymGroup {
-                id: to_id(saved.id),
+                id: record_id(saved.id),
                 terms: saved.terms,
             }),
             user_errors: vec![],
@@ -118,7 +121,7 @@ impl SynonymMutation {
             removed_id: None,
             user_errors: vec![UserError::from(e)],
         };
-        let n = match field_id(&id) {
+        let n = match parse_record_id(&id, "synonym group") {
             Ok(n) => n,
             Err(e) => return Ok(refuse(e)),
         };
@@ -131,7 +134,7 @@ impl SynonymMutation {
         }
         reload_synonyms(ctx).await;
         Ok(RemoveSynonymsPayload {
-            removed_id: Some(to_id(n)),
+            removed_id: Some(record_id(n)),
             user_errors: vec![],
         })
     }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use crate::graphql::connection::PageInfo;
 use crate::graphql::context::store;
-use crate::graphql::ids::to_id;
+use crate::graphql::ids::{cursor, record_id, to_id};
 use crate::store::{AuditAction, AuditFilter, AuditRecord, Page, PageRequest, Store, Subject};
 
 /// What a staff change did: one value per staff mutation.
@@ -31,7 +31,7 @@ pub struct AuditEntry(pub AuditRecord);
 #[Object]
 impl AuditEntry {
     async fn id(&self) -> ID {
-        to_id(self.0.id)
+        record_id(self.0.id)
     }
 
     /// When the change was committed; equal to the `updatedAt` it gave the
@@ -47,7 +47,7 @@ impl AuditEntry {
 
     /// The id of the token the change was made with (`kbql token list`).
     async fn actor_token_id(&self) -> ID {
-        to_id(self.0.actor.token_id)
+        record_id(self.0.actor.token_id)
     }
 
     async fn action(&self) -> GqlAuditAction {
@@ -56,9 +56,9 @@ impl AuditEntry {
 
     /// The post changed; null for synonym changes. The post may since
     /// have been deleted.
-    async fn post_id(&self) -> Option<ID> {
+    async fn post_id(&self, ctx: &Context<'_>) -> Option<ID> {
         match self.0.subject {
-            Subject::Post(id) => Some(to_id(id)),
+            Subject::Post(id) => Some(to_id(ctx, id)),
             Subject::SynonymGroup(_) => None,
         }
     }
@@ -66,7 +66,7 @@ impl AuditEntry {
     /// The synonym group changed; null for post changes.
     async fn synonym_group_id(&self) -> Option<ID> {
         match self.0.subject {
-            Subject::SynonymGroup(id) => Some(to_id(id)),
+            Subject::SynonymGroup(id) => Some(record_id(id)),
             Subject::Post(_) => None,
         }
     }
@@ -77,14 +77,30 @@ impl AuditEntry {
     /// `askedBy`, `answeredBy`, `createdAt`, `updatedAt`, `publishedAt`),
     /// with `category` as its name and `tags` as a list of names; never the
     /// asker's e-mail. A synonym group has `id` and `terms`.
-    async fn before(&self) -> Option<&serde_json::Value> {
-        self.0.before.as_ref()
+    async fn before(&self, ctx: &Context<'_>) -> Option<serde_json::Value> {
+        self.snapshot(ctx, self.0.before.as_ref())
     }
 
     /// The record after the change, shaped like `before`; null for
     /// deletions.
-    async fn after(&self) -> Option<&serde_json::Value> {
-        self.0.after.as_ref()
+    async fn after(&self, ctx: &Context<'_>) -> Option<serde_json::Value> {
+        self.snapshot(ctx, self.0.after.as_ref())
+    }
+}
+
+impl AuditEntry {
+    /// A stored snapshot as clients see it: a post's number becomes the id
+    /// `Post.id` shows.
+    fn snapshot(
+        &self,
+        ctx: &Context<'_>,
+        stored: Option<&serde_json::Value>,
+    ) -> Option<serde_json::Value> {
+        let mut value = stored?.clone();
+        if let (Subject::Post(id), Some(object)) = (self.0.subject, value.as_object_mut()) {
+            object.insert("id".to_owned(), to_id(ctx, id).to_string().into());
+        }
+        Some(value)
     }
 }
 
@@ -103,20 +119,20 @@ pub struct AuditLogConnection {
 }
 
 impl AuditLogConnection {
-    fn cursor(r: &AuditRecord) -> String {
-        Store::audit_cursor(r).encode()
+    fn cursor(ctx: &Context<'_>, r: &AuditRecord) -> String {
+        cursor(ctx, Store::audit_cursor(r))
     }
 }
 
 /// A page of the audit log, newest first.
 #[Object]
 impl AuditLogConnection {
-    async fn edges(&self) -> Vec<AuditEntryEdge> {
+    async fn edges(&self, ctx: &Context<'_>) -> Vec<AuditEntryEdge> {
         self.page
             .items
             .iter()
             .map(|r| AuditEntryEdge {
-                cursor: Self::cursor(r),
+                cursor: Self::cursor(ctx, r),
                 node: AuditEntry(r.clone()),
             })
             .collect()
@@ -127,13 +143,13 @@ impl AuditLogConnection {
         self.page.items.iter().cloned().map(AuditEntry).collect()
     }
 
-    async fn page_info(&self) -> PageInfo {
+    async fn page_info(&self, ctx: &Context<'_>) -> PageInfo {
         let items = &self.page.items;
         PageInfo {
             has_next_page: self.page.has_more,
             has_previous_page: self.request.after.is_some(),
-            start_cursor: items.first().map(Self::cursor),
-            end_cursor: items.last().map(Self::cursor),
+            start_cursor: items.first().map(|r| Self::cursor(ctx, r)),
+            end_cursor: items.last().map(|r| Self::cursor(ctx, r)),
         }
     }
 

@@ -20,8 +20,8 @@ fn non_empty(s: &str) -> Option<&str> {
 
 #[Object]
 impl Post {
-    async fn id(&self) -> ID {
-        to_id(self.0.id)
+    async fn id(&self, ctx: &Context<'_>) -> ID {
+        to_id(ctx, self.0.id)
     }
 
     /// Stable, readable identifier for URLs.
