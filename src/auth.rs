@@ -71,9 +71,14 @@ pub async fn authenticate(store: &Store, header: Option<&str>) -> Result<Option<
     let Some(header) = header else {
         return Ok(Some(Principal::Anonymous));
     };
-    let Some(secret) = header.strip_prefix("Bearer ").map(str::trim) else {
+    // The scheme is case-insensitive (RFC 9110, section 11.1).
+    let Some((scheme, secret)) = header.trim().split_once(' ') else {
         return Ok(None);
     };
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Ok(None);
+    }
+    let secret = secret.trim();
     if !secret.starts_with(TOKEN_PREFIX) || secret.len() > 128 {
         return Ok(None);
     }

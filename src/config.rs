@@ -81,11 +81,13 @@ pub struct ServeConfig {
     pub cors_origins: Vec<String>,
 
     /// Addresses of reverse proxies whose X-Forwarded-For header is
-    /// believed (comma-separated IPs or CIDR ranges). Others' is ignored.
+    /// believed (comma-separated IPs or CIDR ranges, e.g.
+    /// `10.0.0.5,10.1.0.0/16`). Others' is ignored.
     #[arg(
         long,
         env = "KBQL_TRUSTED_PROXIES",
         value_delimiter = ',',
+        value_parser = parse_ip_range,
         help_heading = "Security"
     )]
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -178,6 +180,14 @@ pub struct ServeConfig {
     pub request_timeout_ms: u64,
 }
 
+/// An address range, or one address (a range of one).
+fn parse_ip_range(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{text:?} is neither an IP address nor a CIDR range"))
+}
+
 impl Default for ServeConfig {
     /// The defaults `kbql serve` starts with (environment variables
     /// included), for embedding and tests.
@@ -188,5 +198,39 @@ impl Default for ServeConfig {
             serve: ServeConfig,
         }
         <Defaults as clap::Parser>::parse_from(["kbql"]).serve
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve(args: &[&str]) -> Result<ServeConfig, clap::Error> {
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            serve: ServeConfig,
+        }
+        let mut all = vec!["kbql"];
+        all.extend(args);
+        <Cli as clap::Parser>::try_parse_from(all).map(|c| c.serve)
+    }
+
+    #[test]
+    fn trusted_proxies_take_addresses_and_ranges() {
+        let config = serve(&["--trusted-proxies", "10.0.0.5, 10.1.0.0/16,::1"]).unwrap();
+        let ranges: Vec<String> = config
+            .trusted_proxies
+            .iter()
+            .map(|n| n.to_string())
+            .collect();
+        assert_eq!(ranges, ["10.0.0.5/32", "10.1.0.0/16", "::1/128"]);
+        let refused = serve(&["--trusted-proxies", "proxy.example"])
+            .err()
+            .unwrap();
+        assert!(
+            refused.to_string().contains("neither an IP address"),
+            "{refused}"
+        );
     }
 }

@@ -71,13 +71,25 @@ impl RateLimits {
         let refused = |wait: std::time::Duration| Error::RateLimited {
             retry_after_secs: wait.as_secs_f64().ceil().max(1.0) as u64,
         };
-        match limiter.check_key_n(&client, units) {
+        match limiter.check_key_n(&quota_key(client), units) {
             Ok(Ok(())) => Ok(()),
             Ok(Err(not_until)) => Err(refused(
                 not_until.wait_time_from(DefaultClock::default().now()),
             )),
             // More units than the whole quota: never allowed at once.
             Err(_) => Err(refused(std::time::Duration::from_secs(60))),
+        }
+    }
+}
+
+/// Whose quota a request draws on. An IPv6 client is usually given a
+/// whole /64 and can pick any address in it, so the /64 is the client.
+fn quota_key(client: IpAddr) -> IpAddr {
+    match client {
+        IpAddr::V4(_) => client,
+        IpAddr::V6(v6) => {
+            let network = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(network.into())
         }
     }
 }
@@ -125,6 +137,25 @@ mod tests {
         limits
             .check_n(Bucket::Search, ip(2), 0)
             .expect("nothing to take");
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_64_bit_network() {
+        let limits = RateLimits::new(2, 0);
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        limits.check(Bucket::Ask, ip("2001:db8:1:2::1")).unwrap();
+        limits
+            .check(Bucket::Ask, ip("2001:db8:1:2:ffff::9"))
+            .unwrap();
+        assert!(
+            limits
+                .check(Bucket::Ask, ip("2001:db8:1:2:abcd::7"))
+                .is_err(),
+            "the same /64"
+        );
+        limits
+            .check(Bucket::Ask, ip("2001:db8:1:3::1"))
+            .expect("the next /64 is another client");
     }
 
     #[test]

@@ -95,3 +95,45 @@ async fn deleting_needs_an_admin(app: TestApp) {
         .await;
     assert_eq!(pending["data"]["pendingQuestions"]["totalCount"], 1);
 }
+
+/// The scheme of an `Authorization` header is case-insensitive (RFC 9110).
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let app = TestApp::spawn_sqlite().await;
+    let token = app.token(Role::Staff).await;
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let res: serde_json::Value = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .header("authorization", format!("{scheme} {token}"))
+            .json(&json!({"query": "{ pendingQuestions { totalCount } }"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            res["data"]["pendingQuestions"]["totalCount"], 0,
+            "{scheme}: {res}"
+        );
+    }
+    for wrong in [
+        format!("Basic {token}"),
+        token.clone(),
+        format!("Bearer{token}"),
+    ] {
+        let res: serde_json::Value = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .header("authorization", wrong.as_str())
+            .json(&json!({"query": "{ __typename }"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(error_code(&res), "UNAUTHENTICATED", "{wrong}: {res}");
+    }
+}

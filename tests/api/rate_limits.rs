@@ -131,3 +131,43 @@ async fn forwarded_addresses_count_only_from_trusted_proxies() {
         429
     );
 }
+
+/// `--trusted-proxies` takes a bare address (it once refused to start),
+/// and an IPv6 client's quota covers its whole /64.
+#[tokio::test]
+async fn a_bare_proxy_address_is_trusted_and_ipv6_clients_are_their_64() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("kbql.db").display());
+    let server = crate::helpers::ServeProcess::start_with(
+        dir.path(),
+        &url,
+        &[
+            ("KBQL_TRUSTED_PROXIES", "127.0.0.1"),
+            ("KBQL_ASKS_PER_MINUTE", "2"),
+        ],
+    );
+    server.ready().await;
+    let client = reqwest::Client::new();
+    let ask = |n: usize, from: &'static str| {
+        let client = client.clone();
+        let address = server.address.clone();
+        async move {
+            client
+                .post(format!("{address}/graphql"))
+                .header("x-forwarded-for", from)
+                .json(&json!({
+                    "query": "mutation($q: String!) { askQuestion(input: {question: $q}) { question { id } } }",
+                    "variables": { "q": format!("Question {n} from far away?") },
+                }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(ask(1, "2001:db8:5:6::1").await, 200);
+    assert_eq!(ask(2, "2001:db8:5:6::2").await, 200);
+    assert_eq!(ask(3, "2001:db8:5:6:ffff:1:2:3").await, 429, "the same /64");
+    assert_eq!(ask(4, "2001:db8:5:7::1").await, 200, "the next /64");
+    assert_eq!(ask(5, "203.0.113.8").await, 200);
+}

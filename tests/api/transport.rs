@@ -266,3 +266,36 @@ async fn every_error_carries_a_code_and_nothing_internal() {
         }
     }
 }
+
+/// A refusal of the whole request points at no place in the query: no
+/// `locations` at all, rather than line 0, column 0.
+#[tokio::test]
+async fn refusals_of_a_whole_request_carry_no_locations() {
+    let app = TestApp::spawn_sqlite().await;
+    let too_long =
+        json!({ "query": format!("{{ __typename }} #{}", "x".repeat(20_000)) }).to_string();
+    let refusals = [
+        post_raw(&app, &[("content-type", "text/plain")], "{}").await,
+        post_raw(&app, &[("content-type", "application/json")], "not json").await,
+        post_raw(&app, &[("content-type", "application/json")], too_long).await,
+        app.get(&format!("/graphql?query={}", urlencode(ASK))).await,
+        app.get("/graphql?query=%7B__typename%7D&variables=nope")
+            .await,
+    ];
+    for res in refusals {
+        let status = res.status();
+        let body = json_of(res).await;
+        assert!(
+            body["errors"][0]["extensions"]["code"].is_string(),
+            "{status}: {body}"
+        );
+        assert!(
+            body["errors"][0].get("locations").is_none(),
+            "{status}: {body}"
+        );
+    }
+    let deep = app
+        .gql(&format!("{{ a(b: {}) }}", "[".repeat(100)), json!({}))
+        .await;
+    assert!(deep["errors"][0].get("locations").is_none(), "{deep}");
+}
