@@ -169,6 +169,46 @@ pub struct ServeConfig {
     )]
     pub max_batch: usize,
 
+    /// Most HTTP connections open at once; past it, new connections wait
+    /// in the listen queue until one closes.
+    #[arg(
+        long,
+        env = "KBQL_MAX_CONNECTIONS",
+        default_value_t = 1_024,
+        help_heading = "Limits"
+    )]
+    pub max_connections: usize,
+
+    /// Longest a client may take to send a request's headers, from their
+    /// first byte, in milliseconds; then the connection is closed.
+    #[arg(
+        long,
+        env = "KBQL_HEADER_TIMEOUT_MS",
+        default_value_t = 10_000,
+        help_heading = "Limits"
+    )]
+    pub header_timeout_ms: u64,
+
+    /// Longest a client may take to send a request's body, in
+    /// milliseconds; then it is answered 408 REQUEST_TIMEOUT.
+    #[arg(
+        long,
+        env = "KBQL_BODY_TIMEOUT_MS",
+        default_value_t = 10_000,
+        help_heading = "Limits"
+    )]
+    pub body_timeout_ms: u64,
+
+    /// Longest a connection may stay open with no request under way (after
+    /// its last response, or from when it opened), in milliseconds.
+    #[arg(
+        long,
+        env = "KBQL_IDLE_TIMEOUT_MS",
+        default_value_t = 60_000,
+        help_heading = "Limits"
+    )]
+    pub idle_timeout_ms: u64,
+
     /// Longest a request may take, in milliseconds, before it is answered
     /// with a TIMEOUT error.
     #[arg(

@@ -51,6 +51,10 @@ pub enum Error {
     /// that timed out was applied entirely or not at all.
     #[error("the request took too long and was stopped")]
     Timeout,
+    /// The client took longer than the body deadline to send the request
+    /// body (408).
+    #[error("the request body took too long to arrive")]
+    BodyTimeout,
     /// Anything the client cannot fix. The cause is logged, never sent.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -71,6 +75,7 @@ impl Error {
             Error::CsrfSuspected => "CSRF_REFUSED",
             Error::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Error::Timeout => "TIMEOUT",
+            Error::BodyTimeout => "REQUEST_TIMEOUT",
             Error::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -178,6 +183,7 @@ mod tests {
         assert_eq!(Error::CsrfSuspected.code(), "CSRF_REFUSED");
         assert_eq!(Error::UnsupportedMediaType.code(), "UNSUPPORTED_MEDIA_TYPE");
         assert_eq!(Error::Timeout.code(), "TIMEOUT");
+        assert_eq!(Error::BodyTimeout.code(), "REQUEST_TIMEOUT");
         let internal = Error::from(sea_orm::DbErr::Custom("secret SQL".into()));
         assert_eq!(internal.code(), "INTERNAL_SERVER_ERROR");
     }

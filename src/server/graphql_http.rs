@@ -36,6 +36,7 @@ pub struct HttpPolicy {
     max_query_bytes: usize,
     max_batch: usize,
     timeout: Duration,
+    body_timeout: Duration,
     graphiql: bool,
     proxies: TrustedProxies,
 }
@@ -47,6 +48,7 @@ impl HttpPolicy {
             max_query_bytes: config.max_query_bytes,
             max_batch: config.max_batch,
             timeout: Duration::from_millis(config.request_timeout_ms),
+            body_timeout: Duration::from_millis(config.body_timeout_ms),
             graphiql: !config.production,
             proxies: TrustedProxies::new(config.trusted_proxies.clone()),
         }
@@ -66,7 +68,11 @@ pub async fn post(
     if let Err(e) = check_content_type(&headers) {
         return refuse(e);
     }
-    let body = match read_body(&headers, body, policy.max_body_bytes).await {
+    let reading = read_body(&headers, body, policy.max_body_bytes);
+    let body = match tokio::time::timeout(policy.body_timeout, reading)
+        .await
+        .unwrap_or(Err(Error::BodyTimeout))
+    {
         Ok(body) => body,
         Err(e) => return refuse(e),
     };
@@ -390,6 +396,7 @@ pub fn refuse(err: Error) -> Response {
         Error::MutationOverGet => StatusCode::METHOD_NOT_ALLOWED,
         Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         Error::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+        Error::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     };

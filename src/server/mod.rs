@@ -3,11 +3,11 @@
 //! GraphQL schema.
 
 mod client_ip;
+mod connections;
 mod graphql_http;
 mod kept_responses;
 mod probes;
 
-use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -29,6 +29,7 @@ use crate::graphql::{Documents, KbSchema, PublicIds, build_schema};
 use crate::rate_limit::RateLimits;
 use crate::search::Search;
 use crate::store::Store;
+use connections::{ConnectionLimits, OpenConnections};
 use graphql_http::{HttpPolicy, PREFLIGHT_HEADERS, refuse};
 use kept_responses::KeptResponses;
 
@@ -42,6 +43,7 @@ pub struct AppState {
     kept: Arc<KeptResponses>,
     limits: Arc<RateLimits>,
     http: Arc<HttpPolicy>,
+    connections: Arc<OpenConnections>,
 }
 
 impl AppState {
@@ -67,6 +69,7 @@ impl AppState {
             kept: Arc::new(KeptResponses::new(config)),
             limits,
             http: Arc::new(HttpPolicy::new(config)),
+            connections: Arc::default(),
         }
     }
 }
@@ -184,6 +187,8 @@ fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
 pub struct Server {
     listener: TcpListener,
     router: Router,
+    limits: ConnectionLimits,
+    connections: Arc<OpenConnections>,
 }
 
 impl Server {
@@ -193,9 +198,16 @@ impl Server {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|e| Error::bad_input(format!("cannot listen on {addr}: {e}")))?;
+        let state = AppState::new(config, store, search, ids);
         Ok(Server {
             listener,
-            router: router(config, AppState::new(config, store, search, ids)),
+            limits: ConnectionLimits {
+                max_connections: config.max_connections,
+                header_timeout: Duration::from_millis(config.header_timeout_ms),
+                idle_timeout: Duration::from_millis(config.idle_timeout_ms),
+            },
+            connections: state.connections.clone(),
+            router: router(config, state),
         })
     }
 
@@ -220,22 +232,22 @@ impl Server {
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Result<()> {
         let (stopping, mut stopped) = watch::channel(false);
-        let serving = axum::serve(
+        let serving = connections::serve(
             self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            stop.await;
-            let _ = stopping.send(true);
-        })
-        .into_future();
+            self.router,
+            self.limits,
+            self.connections,
+            async move {
+                stop.await;
+                let _ = stopping.send(true);
+            },
+        );
         let grace_over = async move {
             let _ = stopped.wait_for(|s| *s).await;
             tokio::time::sleep(SHUTDOWN_GRACE).await;
         };
         tokio::select! {
-            served = serving => served.map_err(Error::internal),
+            () = serving => Ok(()),
             () = grace_over => {
                 tracing::warn!(grace = ?SHUTDOWN_GRACE, "requests still running at shutdown; stopping anyway");
                 Ok(())

@@ -43,12 +43,16 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
          kbql_index_segments {}\n\
          # HELP kbql_response_cache_hits_total Public searches answered with a kept response.\n\
          # TYPE kbql_response_cache_hits_total counter\n\
-         kbql_response_cache_hits_total {}\n",
+         kbql_response_cache_hits_total {}\n\
+         # HELP kbql_http_connections HTTP connections open now.\n\
+         # TYPE kbql_http_connections gauge\n\
+         kbql_http_connections {}\n",
         state.store.sql_statement_count(),
         state.search.applied(),
         state.search.indexed_posts(),
         state.search.index_segments(),
-        state.kept.hits()
+        state.kept.hits(),
+        state.connections.get()
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

@@ -18,5 +18,6 @@ mod response_cache;
 mod schema;
 mod search;
 mod search_index;
+mod slow_clients;
 mod staff;
 mod transport;
