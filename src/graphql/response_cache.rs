@@ -27,7 +27,7 @@ use async_graphql::parser::types::{
 };
 use axum::body::Bytes;
 
-use crate::search::{Generation, Keyed, ResultCache, SearchParams, Weigh};
+use crate::search::{Generation, Keyed, ResultCache, SearchParams, Weigh, string_bytes};
 
 /// The query root's type name in the schema.
 const QUERY_ROOT: &str = "QueryRoot";
@@ -184,7 +184,7 @@ impl Keyed for ResponseKey {
     }
 
     fn weight(&self) -> u64 {
-        (std::mem::size_of::<Self>() + self.request.len()) as u64
+        std::mem::size_of::<Self>() as u64 + string_bytes(&self.request)
     }
 }
 
@@ -230,13 +230,18 @@ pub struct CachedResponse {
 
 impl Weigh for CachedResponse {
     fn weight(&self) -> u64 {
-        let searches: usize = self
+        let searches: u64 = self
             .replay
             .searches
             .iter()
-            .map(|(p, _)| std::mem::size_of::<SearchParams>() + p.text.len())
+            .map(|(p, _)| {
+                let filters = p.filters.tags.iter().chain(&p.filters.category);
+                std::mem::size_of::<SearchParams>() as u64
+                    + string_bytes(&p.text)
+                    + filters.map(|f| string_bytes(f)).sum::<u64>()
+            })
             .sum();
-        (self.body.len() + searches + 64) as u64
+        self.body.len() as u64 + searches + 64
     }
 }
 

@@ -14,7 +14,7 @@ use super::types::{Post, SearchFacets, SearchHit, TagFacet};
 use crate::error::Error;
 use crate::search::{
     CacheKey, Generation, Highlight as FoundHighlight, Highlighter, Hit, PostKey, ResultCache,
-    SearchOutcome, Weigh,
+    SearchOutcome, Weigh, string_bytes,
 };
 use crate::store::Store;
 
@@ -167,8 +167,9 @@ impl Weigh for Arc<SearchPage> {
                 2 * (p.title.len() + p.question.len() + p.answer.len()) + p.slug.len() + 512
             })
             .sum();
-        let facets: usize = self.facets.iter().map(|(s, _)| s.len() + 32).sum();
-        (1_024 + posts + facets) as u64
+        let facets: u64 = self.facets.iter().map(|(s, _)| string_bytes(s) + 8).sum();
+        let suggestion = self.did_you_mean.as_deref().map_or(0, string_bytes);
+        1_024 + posts as u64 + facets + suggestion + self.highlighter.weight()
     }
 }
 

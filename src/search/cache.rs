@@ -23,6 +23,17 @@ pub trait Weigh {
     fn weight(&self) -> u64;
 }
 
+/// What a string occupies: its heap allocation and its own three words.
+/// Weights count allocations, not just the bytes of text: a key holding
+/// twenty short tags weighs mostly what holds them.
+pub fn string_bytes(s: &str) -> u64 {
+    (s.len() + std::mem::size_of::<String>() + ALLOCATION_OVERHEAD) as u64
+}
+
+/// What the allocator spends on an allocation beyond what was asked for,
+/// roughly (mimalloc rounds up to its size classes).
+pub const ALLOCATION_OVERHEAD: usize = 16;
+
 /// A cache key: what the entry was computed from, the generation included.
 pub trait Keyed: Hash + Eq + Clone {
     fn generation(&self) -> Generation;
@@ -77,9 +88,11 @@ impl Keyed for CacheKey {
     }
 
     fn weight(&self) -> u64 {
-        (std::mem::size_of::<Self>()
-            + self.text.len()
-            + self.tags.iter().map(String::len).sum::<usize>()) as u64
+        let labels = self.tags.iter().chain(&self.category).chain(&self.kind);
+        std::mem::size_of::<Self>() as u64
+            + string_bytes(&self.text)
+            + labels.map(|l| string_bytes(l)).sum::<u64>()
+            + ALLOCATION_OVERHEAD as u64
     }
 }
 
@@ -214,6 +227,21 @@ mod tests {
         assert_eq!(cache.get(&post(1, 7)), Some(Value(100)));
         assert_eq!(cache.get(&post(1, 8)), None);
         assert_eq!(cache.get(&post(2, 7)), None, "the index moved on");
+    }
+
+    #[test]
+    fn a_key_weighs_what_holds_its_filters_not_only_their_text() {
+        let mut params = SearchParams::new("fade", 10);
+        params.filters.tags = (0..20).map(|i| format!("t{i}")).collect();
+        let key = CacheKey::new(
+            Generation {
+                index: 1,
+                synonyms: 0,
+            },
+            &params,
+        );
+        let text_only: usize = params.filters.tags.iter().map(String::len).sum();
+        assert!(key.weight() as usize >= 20 * std::mem::size_of::<String>() + text_only);
     }
 
     #[test]

@@ -45,6 +45,19 @@ pub struct Highlighter {
 }
 
 impl Highlighter {
+    /// What it occupies, roughly: each stem twice (the weights, and the
+    /// analyzer's gate) with its table entry, and the analyzer itself.
+    pub fn weight(&self) -> u64 {
+        let Some((terms, _)) = &self.marking else {
+            return 64;
+        };
+        let per_stem: u64 = terms
+            .keys()
+            .map(|s| 2 * (super::cache::string_bytes(s) + 16))
+            .sum();
+        512 + per_stem
+    }
+
     pub fn new(terms: BTreeMap<String, f32>) -> Self {
         if terms.is_empty() {
             return Highlighter { marking: None };

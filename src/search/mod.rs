@@ -26,7 +26,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 pub use answer::AnswerOutcome;
-pub use cache::{CacheKey, Generation, Keyed, PostKey, ResultCache, Weigh};
+pub use cache::{CacheKey, Generation, Keyed, PostKey, ResultCache, Weigh, string_bytes};
 pub use highlight::{Highlight, Highlighter};
 pub use indexer::Indexer;
 pub use query::{Filters, Mode};

@@ -357,3 +357,43 @@ async fn related_posts_draw_on_the_search_quota() {
         .await;
     assert_eq!(error_code(&res), "RATE_LIMITED", "{res}");
 }
+
+/// A list argument of 200,000 entries once held 400 MB per request; every
+/// list now has a maximum, checked before the list costs anything.
+#[tokio::test]
+async fn huge_list_arguments_are_refused_without_holding_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("kbql.db").display());
+    let mut server = ServeProcess::start(dir.path(), &url);
+    server.ready().await;
+    let client = reqwest::Client::new();
+    let search = "query($t: [String!]) { search(query: \"fade\", tags: $t) { totalCount } }";
+    let send = |tags: Vec<String>| {
+        let client = client.clone();
+        let url = format!("{}/graphql", server.address);
+        async move {
+            client
+                .post(url)
+                .json(&json!({ "query": search, "variables": { "t": tags } }))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let ok = send((0..20).map(|i| format!("tag {i}")).collect()).await;
+    assert_eq!(ok["data"]["search"]["totalCount"], 0, "{ok}");
+    let over = send((0..21).map(|i| format!("tag {i}")).collect()).await;
+    assert_eq!(error_code(&over), "BAD_USER_INPUT", "{over}");
+
+    let before = server.peak_rss_kib();
+    for _ in 0..20 {
+        let res = send(vec!["x".to_owned(); 200_000]).await;
+        assert_eq!(error_code(&res), "BAD_USER_INPUT", "{res}");
+    }
+    let grown = server.peak_rss_kib().saturating_sub(before);
+    assert!(grown < 100 * 1024, "peak RSS grew by {grown} KiB");
+    assert!(server.alive());
+}
