@@ -455,9 +455,14 @@ impl ServeProcess {
             .expect("VmHWM")
     }
 
-    /// Whether the server process is still running.
-    pub fn alive(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
+    /// Whether the server process is still running (not gone, not a
+    /// zombie).
+    pub fn alive(&self) -> bool {
+        std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).is_ok_and(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("State:"))
+                .is_some_and(|state| !state.trim_start().starts_with('Z'))
+        })
     }
 
     /// SIGTERM, then wait: a graceful shutdown.

@@ -364,7 +364,7 @@ async fn related_posts_draw_on_the_search_quota() {
 async fn huge_list_arguments_are_refused_without_holding_memory() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("kbql.db").display());
-    let mut server = ServeProcess::start(dir.path(), &url);
+    let server = ServeProcess::start(dir.path(), &url);
     server.ready().await;
     let client = reqwest::Client::new();
     let search = "query($t: [String!]) { search(query: \"fade\", tags: $t) { totalCount } }";

@@ -9,6 +9,7 @@ mod authz;
 mod cli;
 mod durability;
 mod hostile_documents;
+mod http_fuzz;
 mod limits;
 mod listing;
 mod mutation_limits;
