@@ -113,6 +113,32 @@ impl<'a> DepthCounter<'a> {
     }
 }
 
+/// Fields written in the document's operations and fragments (after
+/// flattening, what is kept of it).
+pub fn fields(document: &ExecutableDocument) -> usize {
+    fn set(s: &SelectionSet) -> usize {
+        s.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(f) => 1 + set(&f.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+                Selection::InlineFragment(i) => set(&i.node.selection_set.node),
+            })
+            .sum()
+    }
+    let operations: usize = document
+        .operations
+        .iter()
+        .map(|(_, op)| set(&op.node.selection_set.node))
+        .sum();
+    let fragments: usize = document
+        .fragments
+        .values()
+        .map(|f| set(&f.node.selection_set.node))
+        .sum();
+    operations + fragments
+}
+
 /// Directives written anywhere in the document: on operations, variable
 /// definitions, fields, fragment spreads, inline fragments and fragment
 /// definitions.

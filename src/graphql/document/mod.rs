@@ -29,18 +29,22 @@ pub use field_types::FieldTypes;
 use super::response_cache::is_cacheable;
 use crate::error::Error;
 
-/// How much memory the kept documents may take, by the length of their
-/// text (a parsed document is a few times its text).
+/// How much memory the kept documents may take.
 const BUDGET_BYTES: u64 = 4 << 20;
-/// Bytes of memory counted per byte of query text.
-const BYTES_PER_TEXT_BYTE: u64 = 8;
+/// Bytes of memory counted per byte of query text (the text is kept as
+/// the key, and names and values are copied from it)…
+const BYTES_PER_TEXT_BYTE: u64 = 4;
+/// …and per field of the flattened document, which can hold many more
+/// fields than its text wrote once fragments are expanded.
+const BYTES_PER_FIELD: u64 = 256;
 
 #[derive(Clone)]
-struct ByTextLength;
+struct BySize;
 
-impl Weighter<Arc<str>, ExecutableDocument> for ByTextLength {
-    fn weight(&self, text: &Arc<str>, _: &ExecutableDocument) -> u64 {
-        (text.len() as u64 * BYTES_PER_TEXT_BYTE).max(1)
+impl Weighter<Arc<str>, ExecutableDocument> for BySize {
+    fn weight(&self, text: &Arc<str>, document: &ExecutableDocument) -> u64 {
+        let fields = census::fields(document) as u64;
+        text.len() as u64 * BYTES_PER_TEXT_BYTE + fields * BYTES_PER_FIELD + 64
     }
 }
 
@@ -51,14 +55,14 @@ pub struct Flattened;
 
 /// Flattened documents, kept by their text.
 pub struct Documents {
-    cache: Cache<Arc<str>, ExecutableDocument, ByTextLength>,
+    cache: Cache<Arc<str>, ExecutableDocument, BySize>,
     types: FieldTypes,
 }
 
 impl Documents {
     pub fn new(types: FieldTypes) -> Self {
         Documents {
-            cache: Cache::with_weighter(1_024, BUDGET_BYTES, ByTextLength),
+            cache: Cache::with_weighter(1_024, BUDGET_BYTES, BySize),
             types,
         }
     }
@@ -144,6 +148,28 @@ mod tests {
             .request;
         assert_eq!(documents.cache.len(), 1);
         assert!(broken.parsed_query().is_err());
+    }
+
+    #[test]
+    fn a_kept_document_weighs_its_expanded_fields() {
+        let small = "{ __typename }";
+        let spreads = format!(
+            "{{ ...F }} fragment F on QueryRoot {{ {} }}",
+            (0..40)
+                .map(|i| format!("a{i}: posts {{ totalCount }}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let parse = |t: &str| {
+            flatten::flatten(
+                parse_query(t).unwrap(),
+                &FieldTypes::from_sdl(&crate::graphql::sdl()),
+            )
+            .unwrap()
+        };
+        let w = |t: &str| BySize.weight(&Arc::from(t), &parse(t));
+        assert!(w(&spreads) >= 80 * BYTES_PER_FIELD, "{}", w(&spreads));
+        assert!(w(small) < w(&spreads));
     }
 
     #[test]
