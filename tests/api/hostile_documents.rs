@@ -67,44 +67,57 @@ fn refused_as_invalid(res: &Value) -> bool {
 }
 
 /// A separate process, so that a regression shows as a dead server rather
-/// than as a dead test binary.
+/// than as a dead test binary; in development and production mode.
 #[tokio::test]
 async fn nesting_past_the_limit_is_refused_over_post_and_get_and_the_server_lives() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("kbql.db").display());
-    // A query-text limit of 1 MiB lets the deepest documents through to
-    // the nesting check.
-    let server = ServeProcess::start_with(dir.path(), &url, &[("KBQL_MAX_QUERY_BYTES", "1048576")]);
-    server.ready().await;
-    let client = reqwest::Client::new();
-    for n in [65, 500, 1_500, 5_000, 50_000] {
-        for (place, document) in deep_documents(n) {
-            let res = client
-                .post(format!("{}/graphql", server.address))
-                .json(&json!({ "query": document }))
-                .send()
-                .await
-                .unwrap_or_else(|e| panic!("POST, {place}, {n} deep: {e}"));
-            assert!(res.status().as_u16() < 500, "POST, {place}, {n} deep");
-            let body: Value = res.json().await.unwrap();
-            assert!(refused_as_invalid(&body), "POST, {place}, {n} deep: {body}");
-
-            let get = format!("{}/graphql?query={}", server.address, urlencode(&document));
-            // Past that, clients refuse to send the URL.
-            if get.len() < 60_000 {
+    for production in ["false", "true"] {
+        // A query-text limit of 1 MiB lets the deepest documents through
+        // to the nesting check.
+        let server = ServeProcess::start_with(
+            dir.path(),
+            &url,
+            &[
+                ("KBQL_MAX_QUERY_BYTES", "1048576"),
+                ("KBQL_PRODUCTION", production),
+            ],
+        );
+        server.ready().await;
+        let client = reqwest::Client::new();
+        for n in [65, 500, 1_500, 5_000, 50_000] {
+            for (place, document) in deep_documents(n) {
                 let res = client
-                    .get(get)
+                    .post(format!("{}/graphql", server.address))
+                    .json(&json!({ "query": document }))
                     .send()
                     .await
-                    .unwrap_or_else(|e| panic!("GET, {place}, {n} deep: {e}"));
-                assert!(res.status().as_u16() < 500, "GET, {place}, {n} deep");
+                    .unwrap_or_else(|e| panic!("POST, {place}, {n} deep: {e}"));
+                assert!(res.status().as_u16() < 500, "POST, {place}, {n} deep");
                 let body: Value = res.json().await.unwrap();
-                assert!(refused_as_invalid(&body), "GET, {place}, {n} deep: {body}");
+                assert!(refused_as_invalid(&body), "POST, {place}, {n} deep: {body}");
+
+                let get = format!("{}/graphql?query={}", server.address, urlencode(&document));
+                // Past that, clients refuse to send the URL.
+                if get.len() < 60_000 {
+                    let res = client
+                        .get(get)
+                        .send()
+                        .await
+                        .unwrap_or_else(|e| panic!("GET, {place}, {n} deep: {e}"));
+                    assert!(res.status().as_u16() < 500, "GET, {place}, {n} deep");
+                    let body: Value = res.json().await.unwrap();
+                    assert!(refused_as_invalid(&body), "GET, {place}, {n} deep: {body}");
+                }
             }
         }
+        let alive = server.gql("{ __typename }", json!({})).await;
+        assert_eq!(
+            alive["data"]["__typename"], "QueryRoot",
+            "production: {production}"
+        );
+        server.stop();
     }
-    let alive = server.gql("{ __typename }", json!({})).await;
-    assert_eq!(alive["data"]["__typename"], "QueryRoot");
 }
 
 #[tokio::test]

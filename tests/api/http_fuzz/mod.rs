@@ -39,6 +39,9 @@ struct Report {
     by_kind: BTreeMap<&'static str, u64>,
     by_status: BTreeMap<u16, u64>,
     by_code: BTreeMap<String, u64>,
+    /// Requests whose connection closed before an answer was read (a body
+    /// over the limit is refused before it has all been sent), by kind.
+    closed_early: BTreeMap<&'static str, u64>,
     coded_internal_errors: u64,
     timeouts: u64,
     failures: Vec<String>,
@@ -67,6 +70,7 @@ impl Report {
             "by_kind": self.by_kind,
             "by_status": self.by_status.iter().map(|(k, v)| (k.to_string(), *v)).collect::<BTreeMap<_, _>>(),
             "by_error_code": self.by_code,
+            "closed_before_an_answer_by_kind": self.closed_early,
             "process_deaths": self.deaths,
             "coded_internal_errors": self.coded_internal_errors,
             "timeouts": self.timeouts,
@@ -193,7 +197,7 @@ async fn work(
                 if target.server.alive() {
                     // The server may close a connection it refuses (a body
                     // over the limit, say) before the client finished.
-                    *report.by_status.entry(0).or_default() += 1;
+                    *report.closed_early.entry(request.kind).or_default() += 1;
                     continue;
                 }
                 report.deaths += 1;
@@ -245,7 +249,7 @@ async fn work(
         if let Some(parsed) = &parsed {
             generate::learn(&mut generator.pool, parsed);
             if status == 200 {
-                record_writes(&mut report, &parsed["data"]);
+                record_writes(&mut report, &parsed["data"], &request);
             }
         }
     }
@@ -253,7 +257,7 @@ async fn work(
 
 /// The posts a response says were created or deleted, whichever request
 /// made it: a fuzzed mutation can write too.
-fn record_writes(report: &mut Report, data: &Value) {
+fn record_writes(report: &mut Report, data: &Value, request: &FuzzRequest) {
     for (field, deletes) in [
         ("askQuestion", false),
         ("createArticle", false),
@@ -264,7 +268,9 @@ fn record_writes(report: &mut Report, data: &Value) {
         if !matches!(&payload["userErrors"], Value::Null) && payload["userErrors"] != json!([]) {
             continue;
         }
-        let Some(id) = generate::written_id(field, payload) else {
+        let Some(id) = generate::written_id(field, payload)
+            .or_else(|| deleted_without_saying(field, payload, request))
+        else {
             continue;
         };
         report.acknowledged_writes += 1;
@@ -286,6 +292,21 @@ fn record_writes(report: &mut Report, data: &Value) {
             report.acknowledged_writes += 1;
         }
     }
+}
+
+/// A `deletePost` that succeeded without selecting `deletedPostId`: the
+/// id is the one the generated document wrote inline.
+fn deleted_without_saying(field: &str, payload: &Value, request: &FuzzRequest) -> Option<String> {
+    if field != "deletePost" || !payload.is_object() {
+        return None;
+    }
+    let Transport::Post { body, .. } = &request.transport else {
+        return None;
+    };
+    let sent: Value = serde_json::from_slice(body).ok()?;
+    let query = sent["query"].as_str()?;
+    let (_, rest) = query.split_once("deletePost(id: \"")?;
+    rest.split_once('"').map(|(id, _)| id.to_owned())
 }
 
 /// Every post the server said it created is there, and none it said it
