@@ -42,6 +42,7 @@ struct Report {
     /// Requests whose connection closed before an answer was read (a body
     /// over the limit is refused before it has all been sent), by kind.
     closed_early: BTreeMap<&'static str, u64>,
+    closed_examples: Vec<String>,
     coded_internal_errors: u64,
     timeouts: u64,
     failures: Vec<String>,
@@ -71,6 +72,7 @@ impl Report {
             "by_status": self.by_status.iter().map(|(k, v)| (k.to_string(), *v)).collect::<BTreeMap<_, _>>(),
             "by_error_code": self.by_code,
             "closed_before_an_answer_by_kind": self.closed_early,
+            "closed_before_an_answer_examples": self.closed_examples,
             "process_deaths": self.deaths,
             "coded_internal_errors": self.coded_internal_errors,
             "timeouts": self.timeouts,
@@ -180,8 +182,12 @@ async fn work(
     count: u64,
     seed: u64,
 ) {
+    // A connection per request: a kept-alive connection the server closed
+    // after refusing a body would fail the next request on it, and that
+    // failure would hide one of the server's own.
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
+        .pool_max_idle_per_host(0)
         .build()
         .unwrap();
     let mut generator = generate::seeded(seed, model);
@@ -198,6 +204,11 @@ async fn work(
                     // The server may close a connection it refuses (a body
                     // over the limit, say) before the client finished.
                     *report.closed_early.entry(request.kind).or_default() += 1;
+                    if report.closed_examples.len() < 5 {
+                        report
+                            .closed_examples
+                            .push(format!("{}: {e:?}", describe(&request)));
+                    }
                     continue;
                 }
                 report.deaths += 1;
