@@ -156,7 +156,12 @@ struct TimedIo {
     stream: TcpStream,
     limits: ConnectionLimits,
     phase: Arc<Phase>,
-    deadline: Pin<Box<Sleep>>,
+    /// When the connection's time is up, moved with every request.
+    deadline: Instant,
+    /// A timer that wakes the connection by `deadline`. It is moved when it
+    /// would wake too late or has woken too early, not with every request:
+    /// resetting a timer costs more than reading the clock.
+    timer: Pin<Box<Sleep>>,
     /// `answered` when the deadline was last set.
     seen: u64,
     /// Bytes of the next request have arrived: its header deadline runs.
@@ -165,18 +170,20 @@ struct TimedIo {
 
 impl TimedIo {
     fn new(stream: TcpStream, limits: ConnectionLimits, phase: Arc<Phase>) -> Self {
+        let deadline = Instant::now() + limits.idle_timeout;
         TimedIo {
             stream,
             limits,
             phase,
-            deadline: Box::pin(tokio::time::sleep(limits.idle_timeout)),
+            deadline,
+            timer: Box::pin(tokio::time::sleep_until(deadline)),
             seen: 0,
             in_head: false,
         }
     }
 
-    /// Between requests (or inside a request's headers), the deadline that
-    /// applies; `None` while a request is being handled.
+    /// Whether a deadline applies now: between requests, or inside a
+    /// request's headers; not while a request is being handled.
     fn waiting(&mut self) -> bool {
         if self.phase.busy.load(Ordering::Relaxed) {
             self.in_head = false;
@@ -186,15 +193,30 @@ impl TimedIo {
         if answered != self.seen {
             self.seen = answered;
             self.in_head = false;
-            self.deadline
-                .as_mut()
-                .reset(Instant::now() + self.limits.idle_timeout);
+            self.deadline = Instant::now() + self.limits.idle_timeout;
         }
         true
     }
 
+    /// Whether the deadline has passed; if not, the timer is armed to wake
+    /// the connection by then. Called only when the client keeps it
+    /// waiting, so a client that sends each request whole moves no timer.
     fn expired(&mut self, cx: &mut Context<'_>) -> bool {
-        self.deadline.as_mut().poll(cx).is_ready()
+        if self.timer.deadline() > self.deadline {
+            let deadline = self.deadline;
+            self.timer.as_mut().reset(deadline);
+        }
+        loop {
+            if self.timer.as_mut().poll(cx).is_pending() {
+                return false;
+            }
+            if Instant::now() >= self.deadline {
+                return true;
+            }
+            // The timer fired for an earlier deadline: re-arm it.
+            let deadline = self.deadline;
+            self.timer.as_mut().reset(deadline);
+        }
     }
 }
 
@@ -215,8 +237,7 @@ impl AsyncRead for TimedIo {
             Poll::Ready(Ok(())) => {
                 if waiting && !this.in_head && buf.filled().len() > before {
                     this.in_head = true;
-                    let deadline = Instant::now() + this.limits.header_timeout;
-                    this.deadline.as_mut().reset(deadline);
+                    this.deadline = Instant::now() + this.limits.header_timeout;
                 }
                 Poll::Ready(Ok(()))
             }

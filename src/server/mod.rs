@@ -33,17 +33,28 @@ use connections::{ConnectionLimits, OpenConnections};
 use graphql_http::{HttpPolicy, PREFLIGHT_HEADERS, refuse};
 use kept_responses::KeptResponses;
 
-/// What every handler shares.
+/// What every handler shares, behind one `Arc`: axum clones the state for
+/// every request.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub store: Store,
     pub search: Search,
     pub schema: KbSchema,
     documents: Arc<Documents>,
-    kept: Arc<KeptResponses>,
+    kept: KeptResponses,
     limits: Arc<RateLimits>,
-    http: Arc<HttpPolicy>,
+    http: HttpPolicy,
     connections: Arc<OpenConnections>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl AppState {
@@ -61,16 +72,16 @@ impl AppState {
             documents.clone(),
             ids,
         );
-        AppState {
+        AppState(Arc::new(Shared {
             store,
             search,
             schema,
             documents,
-            kept: Arc::new(KeptResponses::new(config)),
+            kept: KeptResponses::new(config),
             limits,
-            http: Arc::new(HttpPolicy::new(config)),
+            http: HttpPolicy::new(config),
             connections: Arc::default(),
-        }
+        }))
     }
 }
 
