@@ -144,7 +144,7 @@ async fn run_serve(storage: &StorageConfig, serve: ServeConfig) -> CliResult {
     {
         tracing::info!(posts = summary.created, "loaded demo posts");
     }
-    let services = Services::start(&store, &storage.data_dir).await?;
+    let services = Services::start(&store, &storage.data_dir, serve.result_cache_bytes()).await?;
     let server = Server::bind(&serve, store, services.search.clone()).await?;
     tracing::info!("kbql listening on http://{}/graphql", server.local_addr());
     let served = server.run().await;
@@ -244,7 +244,7 @@ async fn run_token(storage: &StorageConfig, cmd: TokenCommand) -> CliResult {
 
 async fn run_reindex(storage: &StorageConfig) -> CliResult {
     let store = storage.open_store().await?;
-    let opened = Search::open(&storage.data_dir, store).await?;
+    let opened = Search::open(&storage.data_dir, store, 0).await?;
     let mut indexer = opened.indexer;
     let bar = progress_bar();
     indexer
@@ -277,7 +277,7 @@ async fn run_eval(queries: &Path, corpus: &[PathBuf], misses: bool) -> CliResult
     for file in corpus {
         crate::import::import_file(&store, file, |_| {}, &|_| {}).await?;
     }
-    let opened = Search::open(dir.path(), store.clone()).await?;
+    let opened = Search::open(dir.path(), store.clone(), 0).await?;
     let mut indexer = opened.indexer;
     Search::catch_up(&mut indexer, &|_, _| {}).await?;
     let search = opened.search;

@@ -228,6 +228,19 @@ fn parse_ip_range(text: &str) -> Result<ipnet::IpNet, String> {
         .map_err(|_| format!("{text:?} is neither an IP address nor a CIDR range"))
 }
 
+impl ServeConfig {
+    /// The search cache budget (`--search-cache-mb`) is shared: three
+    /// quarters for pages of results and the posts they show (the search
+    /// side splits it), a quarter for whole responses to public searches.
+    pub fn result_cache_bytes(&self) -> u64 {
+        self.search_cache_mb.saturating_mul(1 << 20) / 4 * 3
+    }
+
+    pub fn response_cache_bytes(&self) -> u64 {
+        self.search_cache_mb.saturating_mul(1 << 20) / 4
+    }
+}
+
 impl Default for ServeConfig {
     /// The defaults `kbql serve` starts with (environment variables
     /// included), for embedding and tests.

@@ -5,6 +5,7 @@
 //! every layer shares.
 
 pub mod auth;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod domain;

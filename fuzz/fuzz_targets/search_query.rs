@@ -7,31 +7,26 @@
 //! indexed by the real indexer. Every iteration then only reads it.
 #![no_main]
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::sync::OnceLock;
 use std::time::Duration;
 
 use kbql::domain::Label;
 use kbql::import::{Format, demo::DEMO_POSTS, parse};
-use kbql::search::answer::{PostText, choose};
 use kbql::search::{Filters, MAX_QUERY_CHARS, Mode, Search, SearchParams};
 use kbql::server::Services;
-use kbql::store::Store;
+use kbql::store::{Actor, Store};
 use libfuzzer_sys::fuzz_target;
-
-struct Post {
-    title: String,
-    question: String,
-    answer: String,
-}
 
 struct Fixture {
     search: Search,
-    posts: HashMap<i64, Post>,
-    // Kept alive for the life of the process: the runtime runs the
-    // indexer, and the directory holds the database and the index.
+    /// The ids of the posts imported: every hit must be one of them.
+    posts: HashSet<i64>,
+    /// Runs the indexer, and the searches' database reads.
+    runtime: tokio::runtime::Runtime,
+    // Kept alive for the life of the process: the directory holds the
+    // database and the index.
     _services: Services,
-    _runtime: tokio::runtime::Runtime,
     _dir: tempfile::TempDir,
 }
 
@@ -56,14 +51,18 @@ fn fixture() -> &'static Fixture {
             store.migrate().await.expect("migrate");
             let posts = parse(Format::JsonLines, DEMO_POSTS).expect("demo posts parse");
             store.import_posts(&posts, &|_| {}).await.expect("import");
+            let admin = Actor {
+                token_id: 0,
+                name: "fuzzing".into(),
+            };
             for group in SYNONYMS {
                 let terms: Vec<String> = group.iter().map(|t| t.to_string()).collect();
                 store
-                    .save_synonym_group(None, &terms)
+                    .save_synonym_group(&admin, None, &terms)
                     .await
                     .expect("synonym group");
             }
-            let services = Services::start(&store, dir.path())
+            let services = Services::start(&store, dir.path(), 0)
                 .await
                 .expect("search starts");
             let search = services.search.clone();
@@ -77,17 +76,7 @@ fn fixture() -> &'static Fixture {
                 .posts_by_ids(&ids)
                 .await
                 .expect("posts")
-                .into_iter()
-                .map(|(id, p)| {
-                    (
-                        id,
-                        Post {
-                            title: p.title,
-                            question: p.question,
-                            answer: p.answer,
-                        },
-                    )
-                })
+                .into_keys()
                 .collect();
             (search, services, posts)
         });
@@ -95,7 +84,7 @@ fn fixture() -> &'static Fixture {
             search,
             posts,
             _services: services,
-            _runtime: runtime,
+            runtime,
             _dir: dir,
         }
     })
@@ -140,61 +129,39 @@ fn run(data: &[u8]) {
             };
         }
     }
-    match fx.search.search(&params) {
+    // As the resolvers run them: a page of results with its posts and
+    // snippets, and a chat answer.
+    match fx.runtime.block_on(fx.search.results(&params)) {
         Err(e) if too_long => assert_eq!(e.code(), "BAD_USER_INPUT", "{e}"),
         Err(e) => panic!(
             "search of {} chars failed: {e} ({e:?})",
             text.chars().count()
         ),
         Ok(_) if too_long => panic!("a query over {MAX_QUERY_CHARS} chars was accepted"),
-        Ok(outcome) => {
-            assert!(outcome.hits.len() <= params.limit);
-            for hit in &outcome.hits {
-                assert!(hit.score.is_finite(), "score {}", hit.score);
-                let post = fx.posts.get(&hit.post_id).expect("a hit is a known post");
-                for (field, text) in [
-                    ("title", post.title.as_str()),
-                    ("question", post.question.as_str()),
-                    ("answer", post.answer.as_str()),
-                ] {
-                    if let Some(h) = outcome.highlighter.highlight(field, text) {
-                        for &(start, end) in &h.ranges {
-                            assert!(start <= end && end <= h.fragment.len());
-                            assert!(h.fragment.is_char_boundary(start));
-                            assert!(h.fragment.is_char_boundary(end));
-                        }
+        Ok(page) => {
+            assert!(page.hits.len() <= params.limit);
+            for (i, hit) in page.hits.iter().enumerate() {
+                assert!(hit.hit.score.is_finite(), "score {}", hit.hit.score);
+                assert!(fx.posts.contains(&hit.post.id), "a hit is a known post");
+                for h in page.highlights(i) {
+                    for &(start, end) in &h.ranges {
+                        assert!(start <= end && end <= h.fragment.len());
+                        assert!(h.fragment.is_char_boundary(start));
+                        assert!(h.fragment.is_char_boundary(end));
                     }
                 }
             }
         }
     }
 
-    // What the `answer` field does.
-    match fx.search.answer_candidates(&text) {
+    match fx.runtime.block_on(fx.search.answer(&text)) {
         Err(e) if too_long => assert_eq!(e.code(), "BAD_USER_INPUT", "{e}"),
         Err(e) => panic!("answer search failed: {e} ({e:?})"),
         Ok(_) if too_long => panic!("a question over {MAX_QUERY_CHARS} chars was accepted"),
-        Ok((candidates, plan)) => {
-            let texts: Vec<(PostText<'_>, f32)> = candidates
-                .iter()
-                .filter_map(|(id, score)| {
-                    fx.posts.get(id).map(|p| {
-                        (
-                            PostText {
-                                id: *id,
-                                title: &p.title,
-                                question: &p.question,
-                                answer: &p.answer,
-                            },
-                            *score,
-                        )
-                    })
-                })
-                .collect();
-            if let Some(found) = choose(&plan, &texts) {
-                assert!(!found.sentences.is_empty());
-                assert!((0.0..=1.0).contains(&found.confidence));
-            }
+        Ok(Some(found)) => {
+            assert!(!found.sentences.is_empty());
+            assert!((0.0..=1.0).contains(&found.confidence));
         }
+        Ok(None) => {}
     }
 }

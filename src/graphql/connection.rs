@@ -154,7 +154,7 @@ impl PostConnection {
             .iter()
             .map(|p| PostEdge {
                 cursor: self.cursor(ctx, p),
-                node: Post(p.clone()),
+                node: Post::from(p.clone()),
             })
             .collect())
     }
@@ -169,7 +169,7 @@ impl PostConnection {
             node.field("category").exists(),
         )
         .await?;
-        Ok(self.page.items.iter().cloned().map(Post).collect())
+        Ok(self.page.items.iter().cloned().map(Post::from).collect())
     }
 
     async fn page_info(&self, ctx: &Context<'_>) -> PageInfo {

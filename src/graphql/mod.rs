@@ -29,7 +29,6 @@ use crate::config::ServeConfig;
 use crate::rate_limit::RateLimits;
 use crate::search::Search;
 use crate::store::Store;
-use search_connection::{PostCache, SearchCache};
 
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
@@ -40,17 +39,10 @@ pub struct QueryRoot(
 
 pub type KbSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
-/// The search cache budget (`--search-cache-mb`) is shared: half for pages
-/// of results, a quarter for the posts they show (a repeat of a post
-/// spares a database read even when the search itself is new), a quarter
-/// for whole responses to public searches (see `response_cache`).
-fn cache_budget(config: &ServeConfig) -> u64 {
-    config.search_cache_mb.saturating_mul(1 << 20)
-}
-
-/// Responses to public searches, with their share of the budget.
+/// Responses to public searches, with their share of the search cache
+/// budget (`ServeConfig::response_cache_bytes`).
 pub fn response_cache(config: &ServeConfig) -> ResponseCache {
-    ResponseCache::new(cache_budget(config) / 4, 8_192)
+    ResponseCache::new(config.response_cache_bytes(), 8_192)
 }
 
 /// The schema with its shared data. Per-request data (the caller, the
@@ -64,7 +56,6 @@ pub fn build_schema(
     documents: Arc<Documents>,
     ids: PublicIds,
 ) -> KbSchema {
-    let cache_bytes = cache_budget(config);
     let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
@@ -72,8 +63,6 @@ pub fn build_schema(
     )
     .data(store)
     .data(search)
-    .data(SearchCache::new(cache_bytes / 2, 16_384))
-    .data(PostCache::new(cache_bytes / 4, 2_048))
     .data(limits)
     .data(ids)
     .limit_complexity(config.max_complexity)

@@ -68,7 +68,7 @@ impl PostQuery {
         };
         let visible =
             post.status == PostStatus::Published.as_str() || principal(ctx).role().is_some();
-        Ok(visible.then_some(Post(post)))
+        Ok(visible.then_some(Post::from(post)))
     }
 
     /// Tags on published posts, most used first.

@@ -27,7 +27,8 @@ use async_graphql::parser::types::{
 };
 use axum::body::Bytes;
 
-use crate::search::{Generation, Keyed, ResultCache, SearchParams, Weigh, string_bytes};
+use crate::cache::{Generation, Keyed, ResultCache, Weigh, string_bytes};
+use crate::search::SearchParams;
 
 /// The query root's type name in the schema.
 const QUERY_ROOT: &str = "QueryRoot";

@@ -1,7 +1,6 @@
-//! The connection `search` returns: ranked hits, offset-paged.
+//! The connection `search` returns: a page of ranked hits, offset-paged.
 
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use async_graphql::{Context, Object, Result};
 use base64::Engine;
@@ -10,13 +9,9 @@ use entity::post;
 
 use super::connection::{PageInfo, prime};
 use super::context::store;
-use super::types::{Post, SearchFacets, SearchHit, TagFacet};
+use super::types::{SearchFacets, SearchHit, TagFacet};
 use crate::error::Error;
-use crate::search::{
-    CacheKey, Generation, Highlight as FoundHighlight, Highlighter, Hit, PostKey, ResultCache,
-    SearchOutcome, Weigh, string_bytes,
-};
-use crate::store::Store;
+use crate::search::ResultPage;
 
 /// Search cursors are positions in the ranking, opaque to clients.
 pub fn encode_cursor(position: usize) -> String {
@@ -36,149 +31,16 @@ pub fn decode_cursor(text: &str) -> Result<usize, Error> {
         .ok_or_else(invalid)
 }
 
-/// Loads the posts of `hits`, keeping the ranking and dropping hits whose
-/// post vanished since the index saw it. Posts read since the index last
-/// changed come from `cache`; the rest in one statement. `generation` must
-/// be taken before the search ran, so that what is kept under it is at
-/// least as new as the index it names.
-pub async fn posts_of(
-    store: &Store,
-    cache: &PostCache,
-    generation: Generation,
-    hits: &[Hit],
-) -> Result<Vec<(Hit, post::Model)>, Error> {
-    let key = |id| PostKey { generation, id };
-    let mut posts: HashMap<i64, post::Model> = HashMap::new();
-    let mut missing = Vec::new();
-    for hit in hits {
-        match cache.get(&key(hit.post_id)) {
-            Some(post) => {
-                posts.insert(hit.post_id, post);
-            }
-            None => missing.push(hit.post_id),
-        }
-    }
-    if !missing.is_empty() {
-        for (id, post) in store.posts_by_ids(&missing).await? {
-            cache.insert(key(id), post.clone());
-            posts.insert(id, post);
-        }
-    }
-    Ok(hits
-        .iter()
-        .filter_map(|h| posts.remove(&h.post_id).map(|p| (*h, p)))
-        .collect())
-}
-
-impl Weigh for post::Model {
-    fn weight(&self) -> u64 {
-        let text = self.title.len() + self.question.len() + self.answer.len() + self.slug.len();
-        (text + 256) as u64
-    }
-}
-
-/// Posts that search results showed, by id, for the current generation.
-pub type PostCache = ResultCache<PostKey, post::Model>;
-
-/// One page of a search with its posts: what the result cache keeps.
-/// Snippets are made on first demand and kept with the page.
-pub struct SearchPage {
-    pub total: usize,
-    pub hits: Vec<PageHit>,
-    pub facets: Vec<(String, u64)>,
-    pub did_you_mean: Option<String>,
-    pub highlighter: Highlighter,
-}
-
-pub struct PageHit {
-    pub hit: Hit,
-    pub post: Post,
-    highlights: OnceLock<Vec<FoundHighlight>>,
-}
-
-impl SearchPage {
-    pub async fn load(
-        store: &Store,
-        posts: &PostCache,
-        generation: Generation,
-        outcome: SearchOutcome,
-    ) -> Result<Arc<Self>, Error> {
-        let hits = posts_of(store, posts, generation, &outcome.hits)
-            .await?
-            .into_iter()
-            .map(|(hit, post)| PageHit {
-                hit,
-                post: Post(post),
-                highlights: OnceLock::new(),
-            })
-            .collect();
-        Ok(Arc::new(SearchPage {
-            total: outcome.total,
-            hits,
-            facets: outcome.facets,
-            did_you_mean: outcome.did_you_mean,
-            highlighter: outcome.highlighter,
-        }))
-    }
-
-    /// The snippets of hit `i` (title, question, answer; those that match).
-    pub fn highlights(&self, i: usize) -> &[FoundHighlight] {
-        let Some(h) = self.hits.get(i) else {
-            return &[];
-        };
-        h.highlights.get_or_init(|| {
-            let p = &h.post.0;
-            [
-                ("title", p.title.as_str()),
-                ("question", p.question.as_str()),
-                ("answer", p.answer.as_str()),
-            ]
-            .into_iter()
-            .filter_map(|(field, text)| self.highlighter.highlight(field, text))
-            .collect()
-        })
-    }
-
-    /// The posts of the hits, in ranking order.
-    fn posts(&self) -> Vec<&post::Model> {
-        self.hits.iter().map(|h| &h.post.0).collect()
-    }
-
-    /// The hits as GraphQL objects.
-    pub fn search_hits(self: &Arc<Self>) -> Vec<SearchHit> {
-        (0..self.hits.len())
-            .map(|i| SearchHit {
-                page: self.clone(),
-                index: i,
-            })
-            .collect()
-    }
-}
-
-impl Weigh for Arc<SearchPage> {
-    fn weight(&self) -> u64 {
-        let posts: usize = self
-            .hits
-            .iter()
-            .map(|h| {
-                // The post's text, once as stored and about once more as
-                // snippets.
-                let p = &h.post.0;
-                2 * (p.title.len() + p.question.len() + p.answer.len()) + p.slug.len() + 512
-            })
-            .sum();
-        let facets: u64 = self.facets.iter().map(|(s, _)| string_bytes(s) + 8).sum();
-        let suggestion = self.did_you_mean.as_deref().map_or(0, string_bytes);
-        1_024 + posts as u64 + facets + suggestion + self.highlighter.weight()
-    }
-}
-
-/// Recent search pages, shared by every request.
-pub type SearchCache = ResultCache<CacheKey, Arc<SearchPage>>;
-
 pub struct SearchConnection {
     pub offset: usize,
-    pub page: Arc<SearchPage>,
+    pub page: Arc<ResultPage>,
+}
+
+impl SearchConnection {
+    /// The posts of the hits, in ranking order.
+    fn posts(&self) -> Vec<&post::Model> {
+        self.page.hits.iter().map(|h| h.post.as_ref()).collect()
+    }
 }
 
 pub struct SearchEdge {
@@ -209,14 +71,12 @@ impl SearchConnection {
         let post = ctx.look_ahead().field("node").field("post");
         prime(
             ctx,
-            &self.page.posts(),
+            &self.posts(),
             post.field("tags").exists(),
             post.field("category").exists(),
         )
         .await?;
-        Ok(self
-            .page
-            .search_hits()
+        Ok(SearchHit::all(&self.page)
             .into_iter()
             .enumerate()
             .map(|(i, node)| SearchEdge {
@@ -230,12 +90,12 @@ impl SearchConnection {
         let post = ctx.look_ahead().field("post");
         prime(
             ctx,
-            &self.page.posts(),
+            &self.posts(),
             post.field("tags").exists(),
             post.field("category").exists(),
         )
         .await?;
-        Ok(self.page.search_hits())
+        Ok(SearchHit::all(&self.page))
     }
 
     async fn page_info(&self) -> PageInfo {

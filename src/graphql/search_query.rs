@@ -1,5 +1,4 @@
 use std::sync::Arc;
-use std::time::Instant;
 
 use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, Utc};
@@ -10,14 +9,11 @@ use super::guards::{RateLimitGuard, RoleGuard};
 use super::ids::record_id;
 use super::limits;
 use super::response_cache::Replay;
-use super::search_connection::{
-    PostCache, SearchCache, SearchConnection, SearchPage, decode_cursor,
-};
+use super::search_connection::{SearchConnection, decode_cursor};
 use super::types::{Answer, Post, QueryStat, SearchHit, SearchStats, SynonymGroup};
 use crate::domain::{Label, Limits, PostKind, SearchText};
 use crate::error::Error;
-use crate::search::answer::{PostText, choose};
-use crate::search::{CacheKey, Filters, SearchParams};
+use crate::search::{Filters, ResultPage, SearchParams};
 
 /// Similar questions shown at most, e.g. under a question being typed.
 pub const MAX_SIMILAR: i32 = 20;
@@ -73,38 +69,18 @@ pub async fn similar_questions(
 ) -> Result<Vec<SearchHit>> {
     let mut params = SearchParams::new(text.into_string(), limit);
     params.filters.kind = Some(PostKind::Question.as_str().to_owned());
-    Ok(search_page(ctx, &params).await?.search_hits())
+    Ok(SearchHit::all(&results(ctx, &params).await?))
 }
 
-/// The page `params` asks for, from the cache of recent searches when the
-/// index and synonyms have not moved since it was made.
-async fn search_page(ctx: &Context<'_>, params: &SearchParams) -> Result<Arc<SearchPage>, Error> {
-    let page = cached_or_new_page(ctx, params).await?;
+/// The page `params` asks for; a response that may be kept records the
+/// searches it logged, to log them again when it is served again.
+async fn results(ctx: &Context<'_>, params: &SearchParams) -> Result<Arc<ResultPage>, Error> {
+    let page = search(ctx).results(params).await?;
     if params.log_as.is_some()
         && let Some(replay) = ctx.data_opt::<Replay>()
     {
         replay.logged_search(params, page.total);
     }
-    Ok(page)
-}
-
-async fn cached_or_new_page(
-    ctx: &Context<'_>,
-    params: &SearchParams,
-) -> Result<Arc<SearchPage>, Error> {
-    let started = Instant::now();
-    let search = search(ctx);
-    let cache = ctx.data_unchecked::<SearchCache>();
-    let generation = search.generation();
-    let key = CacheKey::new(generation, params);
-    if let Some(page) = cache.get(&key) {
-        search.log_search(params, page.total, started);
-        return Ok(page);
-    }
-    let outcome = search.search(params)?;
-    let posts = ctx.data_unchecked::<PostCache>();
-    let page = SearchPage::load(store(ctx), posts, generation, outcome).await?;
-    cache.insert(key, page.clone());
     Ok(page)
 }
 
@@ -151,7 +127,7 @@ impl SearchQuery {
         let wants = ctx.look_ahead();
         params.with_facets = wants.field("facets").exists();
         params.log_as = Some("search");
-        let page = search_page(ctx, &params).await?;
+        let page = results(ctx, &params).await?;
         Ok(SearchConnection { offset, page })
     }
 
@@ -161,36 +137,14 @@ impl SearchQuery {
     #[graphql(guard = "RateLimitGuard::search()")]
     async fn answer(&self, ctx: &Context<'_>, question: String) -> Result<Option<Answer>> {
         let question = search_text("question", &question)?;
-        let (candidates, plan) = search(ctx).answer_candidates(question.as_str())?;
-        let ids: Vec<_> = candidates.iter().map(|(id, _)| *id).collect();
-        let posts = store(ctx).posts_by_ids(&ids).await?;
-        let texts: Vec<(PostText<'_>, f32)> = candidates
-            .iter()
-            .filter_map(|(id, score)| {
-                posts.get(id).map(|p| {
-                    (
-                        PostText {
-                            id: p.id,
-                            title: &p.title,
-                            question: &p.question,
-                            answer: &p.answer,
-                        },
-                        *score,
-                    )
-                })
-            })
-            .collect();
-        let Some(found) = choose(&plan, &texts) else {
-            return Ok(None);
-        };
-        let Some(post) = posts.get(&found.post_id) else {
-            return Ok(None);
-        };
-        Ok(Some(Answer {
-            post: Post(post.clone()),
-            sentences: found.sentences,
-            confidence: found.confidence,
-        }))
+        Ok(search(ctx)
+            .answer(question.as_str())
+            .await?
+            .map(|found| Answer {
+                post: Post(found.post),
+                sentences: found.sentences,
+                confidence: found.confidence,
+            }))
     }
 
     /// Published questions like `text`, for showing answers while a visitor

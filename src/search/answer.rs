@@ -3,10 +3,15 @@
 
 use std::collections::HashSet;
 
+use std::sync::Arc;
+
+use entity::post;
+
 use super::Search;
 use super::analysis::stems;
-use super::query::{Plan, Source};
-use super::searching::SearchParams;
+use super::executor::SearchParams;
+use super::expansion::Source;
+use super::planner::Plan;
 use crate::error::Result;
 
 /// Below this confidence there is no answer: a wrong answer in a chat
@@ -23,6 +28,16 @@ pub struct AnswerOutcome {
     pub confidence: f32,
 }
 
+/// The answer to a question, with the post it comes from.
+#[derive(Debug, Clone)]
+pub struct FoundAnswer {
+    pub post: Arc<post::Model>,
+    /// One or two consecutive sentences of the post's answer.
+    pub sentences: Vec<String>,
+    /// 0 to 1; never below [`MIN_CONFIDENCE`].
+    pub confidence: f32,
+}
+
 /// The text of a candidate post, as the caller loaded it.
 pub struct PostText<'a> {
     pub id: i64,
@@ -32,15 +47,37 @@ pub struct PostText<'a> {
 }
 
 impl Search {
-    /// Runs the search an answer starts from (logged as an "answer").
-    pub fn answer_candidates(&self, question: &str) -> Result<(Vec<(i64, f32)>, Plan)> {
+    /// The answer to `question` from the best few posts, or `None` when
+    /// none answers it well enough (logged as an "answer").
+    pub async fn answer(&self, question: &str) -> Result<Option<FoundAnswer>> {
+        let generation = self.generation();
         let mut params = SearchParams::new(question, CANDIDATE_POSTS);
         params.log_as = Some("answer");
         let outcome = self.search(&params)?;
-        Ok((
-            outcome.hits.iter().map(|h| (h.post_id, h.score)).collect(),
-            outcome.plan,
-        ))
+        let posts = self.posts_of(generation, &outcome.hits).await?;
+        let texts: Vec<(PostText<'_>, f32)> = posts
+            .iter()
+            .map(|(hit, p)| {
+                let text = PostText {
+                    id: p.id,
+                    title: &p.title,
+                    question: &p.question,
+                    answer: &p.answer,
+                };
+                (text, hit.score)
+            })
+            .collect();
+        let Some(found) = choose(&outcome.plan, &texts) else {
+            return Ok(None);
+        };
+        Ok(posts
+            .iter()
+            .find(|(_, p)| p.id == found.post_id)
+            .map(|(_, post)| FoundAnswer {
+                post: post.clone(),
+                sentences: found.sentences,
+                confidence: found.confidence,
+            }))
     }
 }
 

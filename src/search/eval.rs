@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Deserialize;
 
 use super::Search;
-use super::query::Mode;
-use super::searching::SearchParams;
+use super::executor::SearchParams;
+use super::planner::Mode;
 use crate::error::{Error, Result};
 use crate::store::Store;
 

@@ -53,7 +53,7 @@ impl Highlighter {
         };
         let per_stem: u64 = terms
             .keys()
-            .map(|s| 2 * (super::cache::string_bytes(s) + 16))
+            .map(|s| 2 * (crate::cache::string_bytes(s) + 16))
             .sum();
         512 + per_stem
     }

@@ -1,20 +1,29 @@
-//! Search: analysis, the index and its indexer, querying, ranking,
-//! snippets and answers. Nothing here knows HTTP or GraphQL.
+//! Search: analysis, the index and its indexer, query planning (word
+//! expansion, the plan), execution and ranking, pages of results with
+//! snippets, answers, more-like-this and the analytics log. Nothing here
+//! knows HTTP or GraphQL.
+//!
+//! A search flows one way: `analysis` → `expansion` (what each word may
+//! stand for) → `planner` (the queries) → `executor` (retrieval, then
+//! `rank`) → `results` (posts and snippets, cached). `suggest` offers a
+//! corrected query; `answer` picks the sentence that answers a question.
 
 pub(crate) mod analysis;
 mod analytics;
 pub mod answer;
-mod cache;
 mod document;
 pub mod eval;
+mod executor;
+mod expansion;
 mod highlight;
 mod index;
 mod indexer;
-mod query;
+mod planner;
 mod rank;
 pub mod related;
+mod results;
 mod schema;
-mod searching;
+mod suggest;
 mod synonyms;
 mod vocabulary;
 
@@ -25,17 +34,19 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-pub use answer::AnswerOutcome;
-pub use cache::{CacheKey, Generation, Keyed, PostKey, ResultCache, Weigh, string_bytes};
+pub use answer::FoundAnswer;
+pub use executor::{Hit, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SearchOutcome, SearchParams};
 pub use highlight::{Highlight, Highlighter};
 pub use indexer::Indexer;
-pub use query::{Filters, Mode};
-pub use searching::{Hit, MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SearchOutcome, SearchParams};
+pub use planner::{Filters, Mode};
+pub use results::{PageHit, ResultPage};
 
+use crate::cache::Generation;
 use crate::error::Result;
 use crate::store::Store;
+use expansion::WordConcepts;
 use index::SearchIndex;
-use query::WordConcepts;
+use results::ResultCaches;
 use synonyms::Synonyms;
 
 /// Memory for the expansions of words searched since the index last
@@ -58,6 +69,7 @@ struct Inner {
     ready: watch::Receiver<bool>,
     log: analytics::Logger,
     word_concepts: WordConcepts,
+    results: ResultCaches,
 }
 
 /// What `Search::open` hands back: the read side, and the indexer to run.
@@ -70,7 +82,9 @@ pub struct Opened {
 
 impl Search {
     /// Opens (or creates) the index under `data_dir` and its indexer.
-    pub async fn open(data_dir: &Path, store: Store) -> Result<Opened> {
+    /// `cache_bytes` is the memory for recent pages of results and the
+    /// posts they showed; 0 keeps none.
+    pub async fn open(data_dir: &Path, store: Store, cache_bytes: u64) -> Result<Opened> {
         let index = Arc::new(SearchIndex::open_or_create(&index::folder(data_dir))?);
         let (applied, applied_rx) = watch::channel(index.watermark()?);
         let indexer = Indexer::new(store.clone(), index.clone(), Arc::new(applied))?;
@@ -86,6 +100,7 @@ impl Search {
                 applied: applied_rx,
                 ready: ready_rx,
                 word_concepts: WordConcepts::new(WORD_CONCEPTS_BYTES),
+                results: ResultCaches::new(cache_bytes),
             }),
         };
         Ok(Opened {

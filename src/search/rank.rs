@@ -13,7 +13,7 @@ use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, TERMINATED, Term};
 
-use super::query::{DISMAX_TIE_BREAKER, Plan};
+use super::planner::{DISMAX_TIE_BREAKER, Plan};
 use super::schema::Fields;
 
 /// For each of `hits`, its score under `query` if it matches, reading

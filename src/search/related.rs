@@ -2,6 +2,9 @@
 //! occur twice in the post and in five posts) drop nearly every word of a
 //! two-sentence answer.
 
+use std::sync::Arc;
+
+use entity::post;
 use tantivy::Term;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, MoreLikeThisQuery, Occur, Query, TermQuery};
@@ -9,7 +12,7 @@ use tantivy::schema::{IndexRecordOption, OwnedValue};
 
 use super::Search;
 use super::analysis::STOP_WORDS;
-use super::searching::{Hit, post_ids};
+use super::executor::{Hit, post_ids};
 use crate::error::{Error, Result};
 
 /// The text of the post to find relatives of.
@@ -22,7 +25,19 @@ pub struct Source<'a> {
 }
 
 impl Search {
-    pub fn related(&self, source: &Source<'_>, limit: usize) -> Result<Vec<Hit>> {
+    /// Published posts most like `source`, best first.
+    pub async fn related_posts(
+        &self,
+        source: &Source<'_>,
+        limit: usize,
+    ) -> Result<Vec<Arc<post::Model>>> {
+        let generation = self.generation();
+        let hits = self.related(source, limit)?;
+        let posts = self.posts_of(generation, &hits).await?;
+        Ok(posts.into_iter().map(|(_, p)| p).collect())
+    }
+
+    fn related(&self, source: &Source<'_>, limit: usize) -> Result<Vec<Hit>> {
         let searcher = self.inner.index.reader.searcher();
         let f = self.inner.index.fields;
         // A word in more than a third of all posts ("smp" on an SMP blog)

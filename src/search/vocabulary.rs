@@ -9,10 +9,28 @@ use tantivy::schema::Field;
 use tantivy::{Searcher, Term};
 use tantivy_fst::Automaton;
 
-/// Typo budget by word length, in characters: none below 5, one edit from
-/// 5, two from 9 (a transposition counts as one edit).
-pub fn typo_budget(word: &str) -> u8 {
-    match word.chars().count() {
+/// What a typo correction is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypoUse {
+    /// Matching posts: a correction silently widens the search.
+    Matching,
+    /// Suggesting a corrected query ("did you mean …"), which the visitor
+    /// sees and chooses: it may reach one letter further down, since a
+    /// wrong guess costs a glance, not a wrong result.
+    Suggesting,
+}
+
+/// The typo rule: how many edits a word may be from the one meant (a
+/// transposition counts as one), by its length in characters. Matching
+/// allows one edit from 5 letters and two from 9 (Meilisearch's rule);
+/// suggesting, one from 4 and two from 8.
+pub fn typo_budget(word: &str, purpose: TypoUse) -> u8 {
+    let letters = word.chars().count();
+    let shorter = match purpose {
+        TypoUse::Matching => 0,
+        TypoUse::Suggesting => 1,
+    };
+    match letters + shorter {
         0..=4 => 0,
         5..=8 => 1,
         _ => 2,
@@ -174,9 +192,15 @@ mod tests {
 
     #[test]
     fn typo_budget_follows_word_length() {
-        assert_eq!(typo_budget("scar"), 0);
-        assert_eq!(typo_budget("fades"), 1);
-        assert_eq!(typo_budget("pigmentat"), 2);
-        assert_eq!(typo_budget("ééééé"), 1, "characters, not bytes");
+        let matching = |w| typo_budget(w, TypoUse::Matching);
+        assert_eq!(matching("scar"), 0);
+        assert_eq!(matching("fades"), 1);
+        assert_eq!(matching("pigmenta"), 1);
+        assert_eq!(matching("pigmentat"), 2);
+        assert_eq!(matching("ééééé"), 1, "characters, not bytes");
+        let suggesting = |w| typo_budget(w, TypoUse::Suggesting);
+        assert_eq!(suggesting("sca"), 0);
+        assert_eq!(suggesting("scar"), 1);
+        assert_eq!(suggesting("pigmenta"), 2);
     }
 }

@@ -96,9 +96,10 @@ pub struct Services {
 impl Services {
     /// Opens the search index under `data_dir` and starts following the
     /// database. The index catches up in the background; `/readyz` (and
-    /// `Search::wait_ready`) say when it has.
-    pub async fn start(store: &Store, data_dir: &Path) -> Result<Services> {
-        let opened = Search::open(data_dir, store.clone()).await?;
+    /// `Search::wait_ready`) say when it has. `cache_bytes` is the memory
+    /// for recent results (`ServeConfig::result_cache_bytes`).
+    pub async fn start(store: &Store, data_dir: &Path, cache_bytes: u64) -> Result<Services> {
+        let opened = Search::open(data_dir, store.clone(), cache_bytes).await?;
         let (shutdown, stop) = watch::channel(false);
         let mut indexer = opened.indexer;
         let ready = opened.ready;

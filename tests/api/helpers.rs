@@ -102,7 +102,7 @@ impl TestApp {
     ) -> TestApp {
         let store = Store::connect(&database_url).await.expect("connect");
         store.migrate().await.expect("migrate");
-        let services = Services::start(&store, data_dir.path())
+        let services = Services::start(&store, data_dir.path(), config.result_cache_bytes())
             .await
             .expect("search starts");
         let search = services.search.clone();

@@ -79,7 +79,7 @@ impl AskMutation {
                 vec![]
             });
         Ok(AskQuestionPayload {
-            question: Some(Post(stored)),
+            question: Some(Post::from(stored)),
             similar_questions: similar,
             user_errors: vec![],
         })

@@ -49,7 +49,7 @@ impl PostPayload {
     pub fn from_result(result: Result<entity::post::Model, Vec<FieldError>>) -> Self {
         match result {
             Ok(model) => PostPayload {
-                post: Some(Post(model)),
+                post: Some(Post::from(model)),
                 user_errors: vec![],
             },
             Err(errors) => PostPayload {

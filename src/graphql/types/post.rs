@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::post;
@@ -5,14 +7,20 @@ use entity::post;
 use super::{Category, GqlPostKind, GqlPostStatus, Tag};
 use crate::domain::{PostKind, PostStatus};
 use crate::error::Error;
-use crate::graphql::context::{category_loader, search, store, tags_loader};
+use crate::graphql::context::{category_loader, search, tags_loader};
 use crate::graphql::guards::{RateLimitGuard, RoleGuard};
 use crate::graphql::ids::to_id;
-use crate::graphql::search_connection::{PostCache, posts_of};
 use crate::search::related;
 
-/// A question with its answer, or an article.
-pub struct Post(pub post::Model);
+/// A question with its answer, or an article. Shared: a page of search
+/// results and its cache hold the same post.
+pub struct Post(pub Arc<post::Model>);
+
+impl From<post::Model> for Post {
+    fn from(model: post::Model) -> Self {
+        Post(Arc::new(model))
+    }
+}
 
 fn non_empty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
@@ -120,11 +128,8 @@ impl Post {
             answer: &self.0.answer,
             tags: &tags,
         };
-        let generation = search(ctx).generation();
-        let hits = search(ctx).related(&source, first as usize)?;
-        let cache = ctx.data_unchecked::<PostCache>();
-        let posts = posts_of(store(ctx), cache, generation, &hits).await?;
-        Ok(posts.into_iter().map(|(_, p)| Post(p)).collect())
+        let posts = search(ctx).related_posts(&source, first as usize).await?;
+        Ok(posts.into_iter().map(Post).collect())
     }
 
     /// When the post was first published; null if it never was.

@@ -4,15 +4,26 @@ use async_graphql::{Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use super::Post;
-use crate::graphql::search_connection::SearchPage;
-use crate::search::Highlight as FoundHighlight;
+use crate::search::{Highlight as FoundHighlight, ResultPage};
 
 /// A post found by a search, with why it was found.
 /// It points into the page of results, shared with the result cache: a
 /// repeated search copies neither posts nor snippets.
 pub struct SearchHit {
-    pub page: Arc<SearchPage>,
+    pub page: Arc<ResultPage>,
     pub index: usize,
+}
+
+impl SearchHit {
+    /// Every hit of `page`, in ranking order.
+    pub fn all(page: &Arc<ResultPage>) -> Vec<SearchHit> {
+        (0..page.hits.len())
+            .map(|index| SearchHit {
+                page: page.clone(),
+                index,
+            })
+            .collect()
+    }
 }
 
 #[Object]
@@ -22,8 +33,8 @@ impl SearchHit {
         f64::from(self.page.hits[self.index].hit.score)
     }
 
-    async fn post(&self) -> &Post {
-        &self.page.hits[self.index].post
+    async fn post(&self) -> Post {
+        Post(self.page.hits[self.index].post.clone())
     }
 
     /// Excerpts of the fields that matched (title, question, answer), with

@@ -1,4 +1,7 @@
-//! Running a search: plan, collect, re-rank, page.
+//! The executor: runs a search's plan (retrieval in one pass that ranks
+//! and counts, re-ranking of the best candidates, the page asked for) and
+//! reports what it found. What a page shows of each post, and the caches,
+//! are `results`'.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -10,9 +13,9 @@ use tantivy::{DocAddress, Score, Searcher};
 
 use super::Search;
 use super::highlight::Highlighter;
-use super::query::{Filters, Mode, Plan};
+use super::planner::{Filters, Mode, Plan};
 use super::rank::{phrasing, rerank, rescore};
-use super::vocabulary::{self, doc_freq};
+use super::suggest::did_you_mean;
 use crate::error::{Error, Result};
 use crate::store::SearchLogEntry;
 
@@ -107,12 +110,10 @@ impl Search {
                 Mode::Baseline => wanted.max(1),
             };
             let top = TopDocs::with_limit(window).order_by_score();
-            // One pass scores every match, ranking and counting at once.
-            // Block-max WAND (what `top` alone would do) skips postings
-            // that cannot make the cut, but the count then walks the same
-            // union again; on a 100,000-post index the single pass costs a
-            // third less on average and half as much at the 99th
-            // percentile (README, "Where the time goes").
+            // One pass scores every match, ranking and counting at once:
+            // cheaper than block-max WAND (what `top` alone would do)
+            // followed by a second walk of the same union for the count
+            // (`cargo bench --bench search`).
             let (mut ranked, total) = if params.with_facets {
                 let mut facets = FacetCollector::for_field("tag_facet");
                 facets.add_facet(Facet::root());
@@ -206,44 +207,6 @@ pub(super) fn post_ids(
         }
     }
     Ok(out)
-}
-
-/// A corrected query drawn from the index's vocabulary: each word the index
-/// has never seen is replaced by its nearest frequent neighbour.
-fn did_you_mean(
-    searcher: &Searcher,
-    field: tantivy::schema::Field,
-    plan: &Plan,
-    text: &str,
-) -> Option<String> {
-    let typing = text.chars().last().is_some_and(char::is_alphanumeric);
-    let mut changed = false;
-    let corrected: Vec<String> = plan
-        .words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            let last = i + 1 == plan.words.len();
-            if w.chars().count() < 4 || doc_freq(searcher, field, w) > 0 {
-                return w.clone();
-            }
-            if typing && last && !vocabulary::completions(searcher, field, w, 1, 100).is_empty() {
-                return w.clone();
-            }
-            let budget = if w.chars().count() >= 8 { 2 } else { 1 };
-            match vocabulary::fuzzy(searcher, field, w, budget, 1)
-                .into_iter()
-                .next()
-            {
-                Some(c) => {
-                    changed = true;
-                    c.word
-                }
-                None => w.clone(),
-            }
-        })
-        .collect();
-    changed.then(|| corrected.join(" "))
 }
 
 /// Queries are grouped in analytics by their words, so "SMP  cost?" and

@@ -1,22 +1,18 @@
-//! Results of recent searches, and the posts they showed, reused while the
-//! index and the synonym groups stay as they are.
+//! Bounded caches of what was computed from one state of the search index
+//! and the synonym groups (a [`Generation`]): result pages, the posts they
+//! showed, word expansions, whole responses.
 //!
-//! Visitors repeat each other: the same few questions, and the same
-//! keystrokes of search-as-you-type. A repeat costs a hash lookup instead
-//! of a retrieval, a re-ranking and a database read. Every key carries the
-//! index's searcher generation and the synonyms' version, so an entry can
-//! never be served after a write the index has applied; the whole cache is
-//! dropped when either moves, which bounds memory to the current
-//! generation.
+//! Every key carries the generation its entry was computed from, so an
+//! entry can never be served after a write the index has applied; the
+//! whole cache is dropped when the generation moves, which bounds memory
+//! to the current one. Entries are weighed by what they hold, and the
+//! budget bounds the sum.
 
 use std::hash::Hash;
 use std::sync::Mutex;
 
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
-
-use super::query::Filters;
-use super::searching::SearchParams;
 
 /// Something the cache can hold, with its approximate size in bytes.
 pub trait Weigh {
@@ -47,71 +43,6 @@ pub struct Generation {
     /// whatever the outbox sequence does (a rebuild may lower that).
     pub index: u64,
     pub synonyms: u64,
-}
-
-/// Everything a search's outcome depends on.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CacheKey {
-    generation: Generation,
-    text: String,
-    tags: Vec<String>,
-    category: Option<String>,
-    kind: Option<String>,
-    offset: usize,
-    limit: usize,
-    with_facets: bool,
-}
-
-impl CacheKey {
-    pub fn new(generation: Generation, params: &SearchParams) -> Self {
-        let Filters {
-            tags,
-            category,
-            kind,
-        } = &params.filters;
-        CacheKey {
-            generation,
-            text: params.text.clone(),
-            tags: tags.clone(),
-            category: category.clone(),
-            kind: kind.clone(),
-            offset: params.offset,
-            limit: params.limit,
-            with_facets: params.with_facets,
-        }
-    }
-}
-
-impl Keyed for CacheKey {
-    fn generation(&self) -> Generation {
-        self.generation
-    }
-
-    fn weight(&self) -> u64 {
-        let labels = self.tags.iter().chain(&self.category).chain(&self.kind);
-        std::mem::size_of::<Self>() as u64
-            + string_bytes(&self.text)
-            + labels.map(|l| string_bytes(l)).sum::<u64>()
-            + ALLOCATION_OVERHEAD as u64
-    }
-}
-
-/// A post as the index's generation saw it: search pages show posts as of
-/// the index they were found in, whether read now or from the cache.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PostKey {
-    pub generation: Generation,
-    pub id: i64,
-}
-
-impl Keyed for PostKey {
-    fn generation(&self) -> Generation {
-        self.generation
-    }
-
-    fn weight(&self) -> u64 {
-        std::mem::size_of::<Self>() as u64
-    }
 }
 
 #[derive(Clone)]
@@ -190,12 +121,25 @@ mod tests {
         }
     }
 
-    fn key(index: u64, synonyms: u64, text: &str) -> CacheKey {
-        CacheKey::new(Generation { index, synonyms }, &SearchParams::new(text, 10))
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    struct Key(Generation, &'static str);
+
+    impl Keyed for Key {
+        fn generation(&self) -> Generation {
+            self.0
+        }
+
+        fn weight(&self) -> u64 {
+            16
+        }
+    }
+
+    fn key(index: u64, synonyms: u64, text: &'static str) -> Key {
+        Key(Generation { index, synonyms }, text)
     }
 
     #[test]
-    fn a_result_is_served_until_the_generation_moves() {
+    fn an_entry_is_served_until_the_generation_moves() {
         let cache = ResultCache::new(1 << 20, 1_024);
         cache.insert(key(1, 0, "fade"), Value(10));
         assert_eq!(cache.get(&key(1, 0, "fade")), Some(Value(10)));
@@ -208,7 +152,7 @@ mod tests {
     }
 
     #[test]
-    fn results_of_an_older_generation_are_not_kept() {
+    fn entries_of_an_older_generation_are_not_kept() {
         let cache = ResultCache::new(1 << 20, 1_024);
         assert_eq!(cache.get(&key(5, 0, "cost")), None);
         cache.insert(key(4, 0, "cost"), Value(10));
@@ -217,42 +161,23 @@ mod tests {
     }
 
     #[test]
-    fn posts_are_kept_for_one_generation_too() {
-        let cache = ResultCache::new(1 << 20, 1_024);
-        let post = |index, id| PostKey {
-            generation: Generation { index, synonyms: 0 },
-            id,
-        };
-        cache.insert(post(1, 7), Value(100));
-        assert_eq!(cache.get(&post(1, 7)), Some(Value(100)));
-        assert_eq!(cache.get(&post(1, 8)), None);
-        assert_eq!(cache.get(&post(2, 7)), None, "the index moved on");
-    }
-
-    #[test]
-    fn a_key_weighs_what_holds_its_filters_not_only_their_text() {
-        let mut params = SearchParams::new("fade", 10);
-        params.filters.tags = (0..20).map(|i| format!("t{i}")).collect();
-        let key = CacheKey::new(
-            Generation {
-                index: 1,
-                synonyms: 0,
-            },
-            &params,
-        );
-        let text_only: usize = params.filters.tags.iter().map(String::len).sum();
-        assert!(key.weight() as usize >= 20 * std::mem::size_of::<String>() + text_only);
-    }
-
-    #[test]
     fn the_budget_bounds_what_is_kept_and_zero_turns_it_off() {
         let cache = ResultCache::new(10_000, 1_000);
-        for i in 0..100 {
-            cache.insert(key(1, 0, &format!("query {i}")), Value(1_000));
+        let texts: Vec<&'static str> = (0..100)
+            .map(|i| &*Box::leak(format!("query {i}").into_boxed_str()))
+            .collect();
+        for text in texts {
+            cache.insert(key(1, 0, text), Value(1_000));
         }
         assert!(cache.entries.as_ref().unwrap().weight() <= 10_000);
-        let off: ResultCache<CacheKey, Value> = ResultCache::new(0, 1_000);
+        let off: ResultCache<Key, Value> = ResultCache::new(0, 1_000);
         off.insert(key(1, 0, "cost"), Value(1));
         assert_eq!(off.get(&key(1, 0, "cost")), None);
+    }
+
+    #[test]
+    fn a_string_weighs_its_allocation_too() {
+        assert!(string_bytes("") >= std::mem::size_of::<String>() as u64);
+        assert_eq!(string_bytes("abc") - string_bytes(""), 3);
     }
 }
