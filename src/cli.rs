@@ -87,16 +87,6 @@ pub enum TokenCommand {
     Revoke { id: i64 },
 }
 
-impl clap::ValueEnum for Role {
-    fn value_variants<'a>() -> &'a [Self] {
-        &[Role::Staff, Role::Admin]
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.as_str()))
-    }
-}
-
 type CliResult = Result<(), Box<dyn std::error::Error>>;
 
 pub async fn run(cli: Cli) -> CliResult {

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 use crate::store::Store;
 
 /// Storage options, accepted by every subcommand.
@@ -61,7 +62,7 @@ pub struct ServeConfig {
     /// Memory for recent search results, the posts they showed and whole
     /// responses to public searches, in MiB (0 turns these caches off).
     /// Entries are dropped whenever the index or the synonyms change.
-    #[arg(long, env = "KBQL_SEARCH_CACHE_MB", default_value_t = 32)]
+    #[arg(long, env = "KBQL_SEARCH_CACHE_MB", default_value_t = Limits::SEARCH_CACHE_MB)]
     pub search_cache_mb: u64,
 
     /// Production mode: no introspection, no GraphiQL page, and no "did you
@@ -97,7 +98,7 @@ pub struct ServeConfig {
     #[arg(
         long,
         env = "KBQL_ASKS_PER_MINUTE",
-        default_value_t = 10,
+        default_value_t = Limits::ASKS_PER_MINUTE,
         help_heading = "Security"
     )]
     pub asks_per_minute: u32,
@@ -107,24 +108,24 @@ pub struct ServeConfig {
     #[arg(
         long,
         env = "KBQL_SEARCHES_PER_MINUTE",
-        default_value_t = 300,
+        default_value_t = Limits::SEARCHES_PER_MINUTE,
         help_heading = "Security"
     )]
     pub searches_per_minute: u32,
 
     /// Largest request body, in bytes (larger ones get 413).
-    #[arg(long, env = "KBQL_MAX_BODY_BYTES", default_value_t = 1 << 20, help_heading = "Limits")]
+    #[arg(long, env = "KBQL_MAX_BODY_BYTES", default_value_t = Limits::MAX_BODY_BYTES, help_heading = "Limits")]
     pub max_body_bytes: usize,
 
     /// Longest GraphQL query text, in bytes (variables not included).
-    #[arg(long, env = "KBQL_MAX_QUERY_BYTES", default_value_t = 16 << 10, help_heading = "Limits")]
+    #[arg(long, env = "KBQL_MAX_QUERY_BYTES", default_value_t = Limits::MAX_QUERY_BYTES, help_heading = "Limits")]
     pub max_query_bytes: usize,
 
     /// Deepest nesting of fields in a query.
     #[arg(
         long,
         env = "KBQL_MAX_DEPTH",
-        default_value_t = 12,
+        default_value_t = Limits::MAX_DEPTH,
         help_heading = "Limits"
     )]
     pub max_depth: usize,
@@ -134,7 +135,7 @@ pub struct ServeConfig {
     #[arg(
         long,
         env = "KBQL_MAX_COMPLEXITY",
-        default_value_t = 5_000,
+        default_value_t = Limits::MAX_COMPLEXITY,
         help_heading = "Limits"
     )]
     pub max_complexity: usize,
@@ -144,7 +145,7 @@ pub struct ServeConfig {
     #[arg(
         long,
         env = "KBQL_MAX_ALIASES",
-        default_value_t = 30,
+        default_value_t = Limits::MAX_ALIASES,
         help_heading = "Limits"
     )]
     pub max_aliases: usize,
@@ -154,7 +155,7 @@ pub struct ServeConfig {
     #[arg(
         long,
         env = "KBQL_MAX_DIRECTIVES",
-        default_value_t = 20,
+        default_value_t = Limits::MAX_DIRECTIVES,
         help_heading = "Limits"
     )]
     pub max_directives: usize,
@@ -174,7 +175,7 @@ pub struct ServeConfig {
     #[arg(
         long,
         env = "KBQL_MAX_CONNECTIONS",
-        default_value_t = 1_024,
+        default_value_t = Limits::MAX_CONNECTIONS,
         help_heading = "Limits"
     )]
     pub max_connections: usize,
@@ -184,7 +185,7 @@ pub struct ServeConfig {
     #[arg(
         long,
         env = "KBQL_HEADER_TIMEOUT_MS",
-        default_value_t = 10_000,
+        default_value_t = Limits::HEADER_TIMEOUT_MS,
         help_heading = "Limits"
     )]
     pub header_timeout_ms: u64,
@@ -194,7 +195,7 @@ pub struct ServeConfig {
     #[arg(
         long,
         env = "KBQL_BODY_TIMEOUT_MS",
-        default_value_t = 10_000,
+        default_value_t = Limits::BODY_TIMEOUT_MS,
         help_heading = "Limits"
     )]
     pub body_timeout_ms: u64,
@@ -204,7 +205,7 @@ pub struct ServeConfig {
     #[arg(
         long,
         env = "KBQL_IDLE_TIMEOUT_MS",
-        default_value_t = 60_000,
+        default_value_t = Limits::IDLE_TIMEOUT_MS,
         help_heading = "Limits"
     )]
     pub idle_timeout_ms: u64,
@@ -214,7 +215,7 @@ pub struct ServeConfig {
     #[arg(
         long,
         env = "KBQL_REQUEST_TIMEOUT_MS",
-        default_value_t = 10_000,
+        default_value_t = Limits::REQUEST_TIMEOUT_MS,
         help_heading = "Limits"
     )]
     pub request_timeout_ms: u64,

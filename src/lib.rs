@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod graphql;
 pub mod import;
+pub mod limits;
 pub mod rate_limit;
 pub mod search;
 pub mod server;

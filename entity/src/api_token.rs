@@ -1,5 +1,7 @@
 use sea_orm::entity::prelude::*;
 
+use crate::enums::Role;
+
 /// A staff API token. Only the SHA-256 of the secret is stored.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "api_token")]
@@ -7,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     #[sea_orm(unique)]
     pub token_hash: String,
     pub created_at: DateTimeUtc,

@@ -4,6 +4,7 @@
 pub mod api_token;
 pub mod audit_log;
 pub mod category;
+pub mod enums;
 pub mod instance_secret;
 pub mod outbox;
 pub mod post;
@@ -11,3 +12,5 @@ pub mod post_tag;
 pub mod search_log;
 pub mod synonym_group;
 pub mod tag;
+
+pub use enums::{PostKind, PostStatus, Role};

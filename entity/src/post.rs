@@ -1,15 +1,14 @@
 use sea_orm::entity::prelude::*;
 
+use crate::enums::{PostKind, PostStatus};
+
 /// A question (with its staff answer) or an article.
-///
-/// `kind` and `status` are stored as short lowercase strings so the rows
-/// read the same on SQLite and PostgreSQL; `kbql::store` maps them to enums.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "post")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub kind: String,
+    pub kind: PostKind,
     #[sea_orm(unique)]
     pub slug: String,
     pub title: String,
@@ -17,7 +16,7 @@ pub struct Model {
     pub question: String,
     #[sea_orm(column_type = "Text")]
     pub answer: String,
-    pub status: String,
+    pub status: PostStatus,
     pub asked_by: Option<String>,
     pub asker_email: Option<String>,
     pub answered_by: Option<String>,

@@ -2,12 +2,12 @@
 //! known to be well-formed, so the store never re-checks input.
 
 mod kind;
-mod limits;
 mod slug;
 mod text;
+pub mod title;
 
+pub use crate::limits::Limits;
 pub use kind::{PostKind, PostStatus, Role};
-pub use limits::Limits;
 pub use slug::{Slug, slugify};
 pub use text::{AnswerText, DisplayName, Email, Label, QuestionText, SearchText, Title};
 

@@ -87,28 +87,10 @@ text_type!(
 );
 
 impl Title {
-    /// A title made from the start of a text (a question, an article), for
-    /// authors who give none: the first sentence, cut at a word boundary.
+    /// A title for a text whose author gave none: its first sentence past
+    /// any greeting, cut at a word boundary (see `domain::title`).
     pub fn derive_from(text: &str) -> Self {
-        let first_line = clean_line(text);
-        let sentence_end = first_line
-            .char_indices()
-            .find(|&(i, c)| {
-                matches!(c, '?' | '!' | '.') && first_line[i + c.len_utf8()..].starts_with(' ')
-            })
-            .map(|(i, c)| i + c.len_utf8())
-            .unwrap_or(first_line.len());
-        let sentence = &first_line[..sentence_end];
-        const MAX: usize = 90;
-        if sentence.chars().count() <= MAX {
-            return Title(sentence.to_owned());
-        }
-        let cut: String = sentence.chars().take(MAX).collect();
-        let cut = match cut.rfind(' ') {
-            Some(i) if i > MAX / 2 => &cut[..i],
-            _ => cut.as_str(),
-        };
-        Title(format!("{}…", cut.trim_end_matches([',', ';', ':', ' '])))
+        Title(super::title::derive(text))
     }
 }
 
@@ -315,10 +297,11 @@ mod tests {
             Title::derive_from(q.as_str()).as_str(),
             "Will SMP fade in the sun?"
         );
-        let long = QuestionText::parse("q", &"pigment ".repeat(30)).unwrap();
-        let t = Title::derive_from(long.as_str());
-        assert!(t.as_str().ends_with('…'));
-        assert!(t.as_str().chars().count() <= 91);
+        let dr = QuestionText::parse("q", "Dr. Moreau, does it fade?").unwrap();
+        assert_eq!(
+            Title::derive_from(dr.as_str()).as_str(),
+            "Dr. Moreau, does it fade?"
+        );
     }
 
     #[test]

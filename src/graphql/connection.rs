@@ -7,13 +7,11 @@ use entity::post;
 
 use super::context::{category_loader, store, tags_loader};
 use super::ids::{cursor, parse_cursor};
+use super::limits::page_size;
 use super::types::Post;
 use crate::error::Error;
+use crate::limits::Limits;
 use crate::store::{Page, PageRequest, PostFilter, Store};
-
-/// Page sizes accepted by every connection.
-pub const MAX_PAGE_SIZE: i32 = 100;
-pub const DEFAULT_PAGE_SIZE: i32 = 20;
 
 /// The four Relay arguments, checked once for every connection.
 pub struct PageArgs {
@@ -34,28 +32,21 @@ impl PageArgs {
     }
 
     pub fn parse(self, ctx: &Context<'_>) -> Result<PageRequest, Error> {
-        let check = |name: &str, n: i32| {
-            if (1..=MAX_PAGE_SIZE).contains(&n) {
-                Ok(n as u64)
-            } else {
-                Err(Error::bad_input(format!(
-                    "`{name}` must be between 1 and {MAX_PAGE_SIZE}, got {n}"
-                )))
-            }
-        };
+        let check =
+            |name: &str, n: Option<i32>| page_size(Limits::PAGE_SIZE, name, n).map(|n| n as u64);
         let open = |c: &str| parse_cursor(ctx, c);
         let after = self.after.as_deref().map(open).transpose()?;
         let before = self.before.as_deref().map(open).transpose()?;
         match (self.first, self.last) {
             (Some(_), Some(_)) => Err(Error::bad_input("pass `first` or `last`, not both")),
             (_, Some(last)) => Ok(PageRequest {
-                limit: check("last", last)?,
+                limit: check("last", Some(last))?,
                 after,
                 before,
                 backward: true,
             }),
             (first, None) => Ok(PageRequest {
-                limit: check("first", first.unwrap_or(DEFAULT_PAGE_SIZE))?,
+                limit: check("first", first)?,
                 after,
                 before,
                 backward: false,

@@ -16,17 +16,24 @@ use async_graphql::{Request, ServerError, ServerResult, Variables};
 
 use super::document::{Documents, Flattened, census};
 use crate::error::Error;
+use crate::limits::PageSize;
 
 /// Request data marking a request that came as GET: it may only read.
 #[derive(Debug, Clone, Copy)]
 pub struct ReadOnlyTransport;
 
 /// The complexity of a list field: its children once per item asked for
-/// (`first`, or `default` when absent), clamped to the page-size bounds so
+/// (`first`, or the default of `size`), clamped to the page-size bounds so
 /// that a bad value is reported by the resolver, not by an overflow here.
-pub fn list_cost(first: Option<i32>, default: i32, child_complexity: usize) -> usize {
-    let items = first.unwrap_or(default).clamp(1, 100) as usize;
-    items.saturating_mul(child_complexity).saturating_add(1)
+pub fn list_cost(first: Option<i32>, size: PageSize, child_complexity: usize) -> usize {
+    size.clamped(first)
+        .saturating_mul(child_complexity)
+        .saturating_add(1)
+}
+
+/// The page size asked for as `argument`, or a BAD_USER_INPUT.
+pub fn page_size(size: PageSize, argument: &str, asked: Option<i32>) -> Result<usize, Error> {
+    size.parse(argument, asked).map_err(Error::bad_input)
 }
 
 pub struct QueryShape {
@@ -124,9 +131,10 @@ mod tests {
 
     #[test]
     fn list_cost_multiplies_and_never_overflows() {
-        assert_eq!(list_cost(Some(10), 20, 3), 31);
-        assert_eq!(list_cost(None, 20, 3), 61);
-        assert_eq!(list_cost(Some(i32::MAX), 20, usize::MAX), usize::MAX);
-        assert_eq!(list_cost(Some(-5), 20, 2), 3);
+        let size = crate::limits::Limits::PAGE_SIZE;
+        assert_eq!(list_cost(Some(10), size, 3), 31);
+        assert_eq!(list_cost(None, size, 3), 61);
+        assert_eq!(list_cost(Some(i32::MAX), size, usize::MAX), usize::MAX);
+        assert_eq!(list_cost(Some(-5), size, 2), 3);
     }
 }

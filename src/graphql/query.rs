@@ -20,7 +20,9 @@ impl PostQuery {
     /// a slug, ignoring case and spaces vs hyphens ("Hair Loss" =
     /// "hair-loss"). Page with `first`/`after` or `last`/`before`
     /// (1 to 100, default 20).
-    #[graphql(complexity = "limits::list_cost(first.or(last), 20, child_complexity)")]
+    #[graphql(
+        complexity = "limits::list_cost(first.or(last), Limits::PAGE_SIZE, child_complexity)"
+    )]
     async fn posts(
         &self,
         ctx: &Context<'_>,
@@ -66,8 +68,7 @@ impl PostQuery {
         let Some(post) = store(ctx).find_post(&r).await? else {
             return Ok(None);
         };
-        let visible =
-            post.status == PostStatus::Published.as_str() || principal(ctx).role().is_some();
+        let visible = post.status == PostStatus::Published || principal(ctx).role().is_some();
         Ok(visible.then_some(Post::from(post)))
     }
 
@@ -94,7 +95,7 @@ impl PostQuery {
     /// Staff: visitors' questions waiting for an answer, oldest first.
     #[graphql(
         guard = "RoleGuard::staff()",
-        complexity = "limits::list_cost(first, 20, child_complexity)"
+        complexity = "limits::list_cost(first, Limits::PAGE_SIZE, child_complexity)"
     )]
     async fn pending_questions(
         &self,
@@ -116,7 +117,7 @@ impl AuditQuery {
     /// default 20) and `after`.
     #[graphql(
         guard = "RoleGuard::admin()",
-        complexity = "limits::list_cost(first, 20, child_complexity)"
+        complexity = "limits::list_cost(first, Limits::PAGE_SIZE, child_complexity)"
     )]
     async fn audit_log(
         &self,

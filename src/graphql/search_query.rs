@@ -3,20 +3,16 @@ use std::sync::Arc;
 use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, Utc};
 
-use super::connection::MAX_PAGE_SIZE;
 use super::context::{search, store};
 use super::guards::{RateLimitGuard, RoleGuard};
 use super::ids::record_id;
-use super::limits;
+use super::limits::{self, page_size};
 use super::response_cache::Replay;
 use super::search_connection::{SearchConnection, decode_cursor};
 use super::types::{Answer, Post, QueryStat, SearchHit, SearchStats, SynonymGroup};
 use crate::domain::{Label, Limits, PostKind, SearchText};
 use crate::error::Error;
 use crate::search::{Filters, ResultPage, SearchParams};
-
-/// Similar questions shown at most, e.g. under a question being typed.
-pub const MAX_SIMILAR: i32 = 20;
 
 /// What a visitor typed, refused past the limit under the argument's name.
 fn search_text(argument: &'static str, text: &str) -> Result<SearchText, Error> {
@@ -48,16 +44,6 @@ pub fn label_filter(argument: &str, name: &str, max: usize) -> Result<String, Er
         )));
     }
     Ok(Label::key_of(name))
-}
-
-fn page_size(name: &str, n: i32, max: i32) -> Result<usize, Error> {
-    if (1..=max).contains(&n) {
-        Ok(n as usize)
-    } else {
-        Err(Error::bad_input(format!(
-            "`{name}` must be between 1 and {max}, got {n}"
-        )))
-    }
 }
 
 /// Published posts like `text`, questions only: what `similarQuestions`
@@ -97,7 +83,7 @@ impl SearchQuery {
     /// best 1,000 matches.
     #[graphql(
         guard = "RateLimitGuard::search()",
-        complexity = "limits::list_cost(first, 10, child_complexity)"
+        complexity = "limits::list_cost(first, Limits::SEARCH_PAGE_SIZE, child_complexity)"
     )]
     async fn search(
         &self,
@@ -109,7 +95,7 @@ impl SearchQuery {
         after: Option<String>,
     ) -> Result<SearchConnection> {
         let text = search_text("query", &query)?;
-        let limit = page_size("first", first.unwrap_or(10), MAX_PAGE_SIZE)?;
+        let limit = page_size(Limits::SEARCH_PAGE_SIZE, "first", first)?;
         let offset = match after.as_deref() {
             Some(cursor) => decode_cursor(cursor)? + 1,
             None => 0,
@@ -151,7 +137,7 @@ impl SearchQuery {
     /// types a new question (1 to 20, default 5).
     #[graphql(
         guard = "RateLimitGuard::search()",
-        complexity = "limits::list_cost(first, 5, child_complexity)"
+        complexity = "limits::list_cost(first, Limits::SIMILAR_PAGE_SIZE, child_complexity)"
     )]
     async fn similar_questions(
         &self,
@@ -160,7 +146,7 @@ impl SearchQuery {
         first: Option<i32>,
     ) -> Result<Vec<SearchHit>> {
         let text = search_text("text", &text)?;
-        let limit = page_size("first", first.unwrap_or(5), MAX_SIMILAR)?;
+        let limit = page_size(Limits::SIMILAR_PAGE_SIZE, "first", first)?;
         similar_questions(ctx, text, limit).await
     }
 
@@ -173,7 +159,7 @@ impl SearchQuery {
         since: Option<DateTime<Utc>>,
         first: Option<i32>,
     ) -> Result<SearchStats> {
-        let limit = page_size("first", first.unwrap_or(20), MAX_PAGE_SIZE)?;
+        let limit = page_size(Limits::PAGE_SIZE, "first", first)?;
         let since = since.unwrap_or_else(|| Utc::now() - chrono::Duration::days(30));
         let stats = store(ctx).search_stats(since, limit as u64).await?;
         let convert = |rows: Vec<crate::store::QueryCount>| {

@@ -8,6 +8,8 @@
 
 use std::collections::HashSet;
 
+use crate::domain::title;
+
 /// One post recovered from a listing page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextPost {
@@ -41,9 +43,6 @@ impl ParseError {
 
 const TAGS_PREFIX: &str = "Tags:";
 const SEPARATOR: &str = "Block Quote";
-const FALLBACK_TITLE: &str = "Untitled post";
-const MAX_TITLE_CHARS: usize = 90;
-const ELLIPSIS: char = '…';
 
 /// Whole lines (compared ASCII-case-insensitively after trimming) that belong
 /// to the site's page template rather than to any post. Extend here when a new
@@ -57,26 +56,6 @@ const CHROME_LINES: &[&str] = &[
     "« Prev",
     "Next »",
     "Last »",
-];
-
-/// Greeting words that open a letter. A short line starting with one of these
-/// is a salutation even without trailing punctuation ("Hi Doc").
-const SALUTATION_WORDS: &[&str] = &["hi", "hello", "hey", "hiya", "dear", "greetings"];
-
-/// Openers that only count as a salutation when the line is clearly an
-/// address line (ends with `,` or `!`), since "Dr Lee says…" or "Good results
-/// so far" are content while "Good morning Doctor," is not.
-const ADDRESS_WORDS: &[&str] = &["dr", "doctor", "doc", "good"];
-
-/// A salutation is a short line; anything this long is real content.
-const MAX_GREETING_CHARS: usize = 40;
-
-/// Words whose trailing period does not end a sentence. Kept deliberately
-/// small: a missed abbreviation only makes a title shorter, while an
-/// over-eager list would glue real sentences together.
-const ABBREVIATIONS: &[&str] = &[
-    "dr", "mr", "mrs", "ms", "prof", "st", "vs", "e.g", "i.e", "u.s", "u.k", "approx", "no", "fig",
-    "jr", "sr",
 ];
 
 fn is_chrome(line: &str) -> bool {
@@ -138,136 +117,6 @@ fn join_paragraphs(lines: &[&str]) -> String {
     out
 }
 
-fn is_greeting(line: &str) -> bool {
-    // `nth` keeps this bounded even for a megabyte-long line.
-    if line.chars().nth(MAX_GREETING_CHARS - 1).is_some() {
-        return false;
-    }
-    let ends_like_address = line.ends_with(',') || line.ends_with('!');
-    let first_word = line
-        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '!' | '.'))
-        .next()
-        .unwrap_or("");
-    let word_is = |list: &[&str]| list.iter().any(|w| first_word.eq_ignore_ascii_case(w));
-
-    if word_is(SALUTATION_WORDS) {
-        let has_terminator = line.contains(['.', '?']);
-        return ends_like_address || (!has_terminator && line.split_whitespace().count() <= 4);
-    }
-    if word_is(ADDRESS_WORDS) {
-        return ends_like_address;
-    }
-    // A bare name such as "Marcus," or "Good morning Doctor," on its own line.
-    line.ends_with(',')
-        && line.split_whitespace().count() <= 4
-        && line.split_whitespace().all(|w| {
-            w.chars().next().is_some_and(char::is_uppercase) || matches!(w, "/" | "&" | "and")
-        })
-}
-
-fn is_abbreviation(word: &str, starts_line: bool) -> bool {
-    let word = word.trim_start_matches(['(', '[', '"', '\'', '“', '‘']);
-    // "1." opening a line is a list marker, not a one-word sentence.
-    if starts_line && !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit()) {
-        return true;
-    }
-    ABBREVIATIONS.iter().any(|a| word.eq_ignore_ascii_case(a))
-}
-
-/// Closing punctuation that may trail a sentence terminator and still belong
-/// to the sentence: `…really?”` or `(see below.)`.
-fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '\'' | ')' | ']' | '”' | '’' | '»')
-}
-
-/// Returns the first sentence of a single line (or the whole line).
-fn first_sentence(line: &str) -> &str {
-    let mut word_start = 0;
-    let mut chars = line.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c.is_whitespace() {
-            word_start = i + c.len_utf8();
-            continue;
-        }
-        if !matches!(c, '.' | '?' | '!') {
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = chars.peek() {
-            if !is_closer(d) {
-                break;
-            }
-            end = j + d.len_utf8();
-            chars.next();
-        }
-        let at_boundary = chars.peek().is_none_or(|&(_, d)| d.is_whitespace());
-        if !at_boundary {
-            continue;
-        }
-        if c == '.' && is_abbreviation(&line[word_start..i], word_start == 0) {
-            continue;
-        }
-        return &line[..end];
-    }
-    line
-}
-
-fn truncate_title(title: &str) -> String {
-    if title.chars().nth(MAX_TITLE_CHARS).is_none() {
-        return title.to_owned();
-    }
-    // The ellipsis counts towards the limit, so one character less is kept.
-    let cut = title
-        .char_indices()
-        .nth(MAX_TITLE_CHARS - 1)
-        .map_or(title.len(), |(i, _)| i);
-    let hard = &title[..cut];
-    let word_boundary = if title[cut..].starts_with(char::is_whitespace) {
-        hard
-    } else {
-        match hard.rfind(char::is_whitespace) {
-            Some(p) if p > 0 => &hard[..p],
-            // One enormous word: cutting mid-word is the only option.
-            _ => hard,
-        }
-    };
-    // Dangling punctuation before the ellipsis reads like a typo.
-    let tidy = word_boundary
-        .trim_end()
-        .trim_end_matches([',', ';', ':', '-', '–', '—'])
-        .trim_end();
-    let head = if tidy.is_empty() { hard } else { tidy };
-    let mut out = String::with_capacity(head.len() + ELLIPSIS.len_utf8());
-    out.push_str(head);
-    out.push(ELLIPSIS);
-    out
-}
-
-fn title_from_line(line: Option<&str>) -> String {
-    let Some(line) = line else {
-        return FALLBACK_TITLE.to_owned();
-    };
-    let sentence = first_sentence(line);
-    let collapsed = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
-    let stripped = collapsed.trim_end_matches(':').trim_end();
-    if stripped.is_empty() {
-        return FALLBACK_TITLE.to_owned();
-    }
-    truncate_title(stripped)
-}
-
-fn non_blank_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty())
-}
-
-fn question_title(question: &str) -> String {
-    title_from_line(non_blank_lines(question).find(|l| !is_greeting(l)))
-}
-
-fn article_title(body: &str) -> String {
-    title_from_line(non_blank_lines(body).next())
-}
-
 /// A post whose closing `Tags:` line has not been seen yet.
 struct OpenPost<'a> {
     line: usize,
@@ -311,7 +160,7 @@ impl<'a> OpenPost<'a> {
                 return Err(ParseError::new(self.line, "post has an empty body"));
             }
             return Ok(TextPost {
-                title: article_title(&body),
+                title: title::derive(&body),
                 question: String::new(),
                 answer: body,
                 is_article: true,
@@ -337,7 +186,7 @@ impl<'a> OpenPost<'a> {
             ));
         }
         Ok(TextPost {
-            title: question_title(&question),
+            title: title::derive(&question),
             question,
             answer,
             is_article: false,
@@ -658,120 +507,6 @@ HTML 5 Validated";
             let post = one(&question_post(question));
             assert_eq!(post.title, question, "for {question:?}");
         }
-    }
-
-    #[test]
-    fn only_greetings_falls_back_to_untitled() {
-        let post = one(&question_post("Hi Doc,\n\nThanks,"));
-        assert_eq!(post.title, FALLBACK_TITLE);
-        let post = one("::::\nTags: x\n");
-        assert_eq!(post.title, FALLBACK_TITLE);
-    }
-
-    #[test]
-    fn sentence_splitting_respects_abbreviations() {
-        let cases = [
-            (
-                "Dr. Okafor trained in the U.S. before opening the clinic. She now teaches.",
-                "Dr. Okafor trained in the U.S. before opening the clinic.",
-            ),
-            (
-                "Some inks (e.g. carbon blends) last longer vs. others. Not all do.",
-                "Some inks (e.g. carbon blends) last longer vs. others.",
-            ),
-            (
-                "1. The first session sets the outline. The second adds density.",
-                "1. The first session sets the outline.",
-            ),
-            ("Was it “worth it?” Ask our clients.", "Was it “worth it?”"),
-            (
-                "Price is 2.5 times higher!? Really.",
-                "Price is 2.5 times higher!?",
-            ),
-            (
-                "We answered these questions:",
-                "We answered these questions",
-            ),
-            ("No punctuation at all here", "No punctuation at all here"),
-        ];
-        for (body, title) in cases {
-            let post = one(&format!("{body}\nTags: x\n"));
-            assert_eq!(post.title, title, "for {body:?}");
-        }
-    }
-
-    #[test]
-    fn title_sentence_does_not_cross_lines() {
-        let post = one(
-            "Video: pigment healing timeline\nDay one looks red. Day seven looks calm.\nTags: x\n",
-        );
-        assert_eq!(post.title, "Video: pigment healing timeline");
-    }
-
-    #[test]
-    fn long_titles_are_truncated_at_a_word_boundary() {
-        let sentence = "Patients who combine a small follicular transplant with scalp pigmentation often ask whether the order of the two procedures matters at all.";
-        let post = one(&format!("{sentence}\nTags: x\n"));
-        assert!(post.title.chars().count() <= MAX_TITLE_CHARS);
-        assert!(post.title.ends_with('…'));
-        let head = post.title.trim_end_matches('…');
-        assert!(sentence.starts_with(head));
-        // The cut fell between words, not inside one.
-        assert!(sentence[head.len()..].starts_with(' '));
-        assert_eq!(
-            post.title,
-            "Patients who combine a small follicular transplant with scalp pigmentation often ask…"
-        );
-    }
-
-    #[test]
-    fn title_of_exactly_ninety_chars_is_kept() {
-        let title = format!("{}.", "a".repeat(MAX_TITLE_CHARS - 1));
-        assert_eq!(title.chars().count(), MAX_TITLE_CHARS);
-        assert_eq!(one(&format!("{title}\nTags: x\n")).title, title);
-    }
-
-    #[test]
-    fn truncation_never_splits_multibyte_characters() {
-        // Walk a multibyte character across every position near the cut.
-        for fill in 80..95 {
-            for piece in ["—", "“", "”", "’", "é", "🙂"] {
-                let body = format!(
-                    "{}{piece}{piece} then “quoted” words — and more words after the limit",
-                    "x".repeat(fill)
-                );
-                let post = one(&format!("{body}\nTags: x\n"));
-                assert!(post.title.chars().count() <= MAX_TITLE_CHARS, "{post:?}");
-                assert!(!post.title.is_empty());
-            }
-        }
-    }
-
-    #[test]
-    fn unicode_words_near_the_limit_stay_whole() {
-        let sentence = "Clients describe the healed result as “soft” and “natural” — nothing like the harsh dots they’d feared before their first visit.";
-        let post = one(&format!("{sentence}\nTags: x\n"));
-        assert_eq!(
-            post.title,
-            "Clients describe the healed result as “soft” and “natural” — nothing like the harsh dots…"
-        );
-        assert!(post.title.chars().count() <= MAX_TITLE_CHARS);
-    }
-
-    #[test]
-    fn truncation_drops_dangling_dash_before_ellipsis() {
-        let head = "word ".repeat(17); // 85 chars
-        let sentence = format!("{head}— and then a lot more text follows here.");
-        let post = one(&format!("{sentence}\nTags: x\n"));
-        assert_eq!(post.title, format!("{}…", head.trim_end()));
-    }
-
-    #[test]
-    fn single_huge_word_is_hard_cut() {
-        let word = "é".repeat(200);
-        let post = one(&format!("{word}\nTags: x\n"));
-        assert_eq!(post.title.chars().count(), MAX_TITLE_CHARS);
-        assert!(post.title.ends_with('…'));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::store::IndexablePost;
 pub fn to_document(f: &Fields, post: &IndexablePost) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_u64(f.id, post.id as u64);
-    doc.add_text(f.kind, &post.kind);
+    doc.add_text(f.kind, post.kind.as_str());
     doc.add_text(f.title, &post.title);
     doc.add_text(f.question, &post.question);
     doc.add_text(f.answer, &post.answer);

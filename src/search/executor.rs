@@ -17,13 +17,13 @@ use super::planner::{Filters, Mode, Plan};
 use super::rank::{phrasing, rerank, rescore};
 use super::suggest::did_you_mean;
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 use crate::store::SearchLogEntry;
 
 /// The longest query accepted, in characters.
-pub const MAX_QUERY_CHARS: usize = crate::domain::Limits::SEARCH_TEXT;
-/// Results can be paged through this far; past it a query should be
-/// refined, not paged.
-pub const MAX_RESULT_WINDOW: usize = 1_000;
+pub const MAX_QUERY_CHARS: usize = Limits::SEARCH_TEXT;
+/// How far results can be paged through.
+pub const MAX_RESULT_WINDOW: usize = Limits::RESULT_WINDOW;
 /// Re-ranking looks at least this many candidates, so that a post that
 /// covers the whole question can climb from below the first page.
 const MIN_RERANK: usize = 20;

@@ -49,10 +49,6 @@ use index::SearchIndex;
 use results::ResultCaches;
 use synonyms::Synonyms;
 
-/// Memory for the expansions of words searched since the index last
-/// changed (see [`WordConcepts`]).
-const WORD_CONCEPTS_BYTES: u64 = 2 << 20;
-
 /// The read side of search, shared by every request. Cheap to clone.
 #[derive(Clone)]
 pub struct Search {
@@ -99,7 +95,7 @@ impl Search {
                 synonyms_version: AtomicU64::new(0),
                 applied: applied_rx,
                 ready: ready_rx,
-                word_concepts: WordConcepts::new(WORD_CONCEPTS_BYTES),
+                word_concepts: WordConcepts::new(crate::limits::Limits::WORD_EXPANSION_BYTES),
                 results: ResultCaches::new(cache_bytes),
             }),
         };

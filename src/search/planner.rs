@@ -19,14 +19,11 @@ use super::expansion::{self, Alternative, Concept, Source, WordConcepts};
 use super::schema::{FIELD_WEIGHTS, FieldName, Fields};
 use super::synonyms::Synonyms;
 use super::vocabulary::doc_freq;
+use crate::limits::Limits;
 
 /// How much a concept's other matches add to its best one: a word in the
 /// title and the answer beats a word in the title alone, but not by much.
 pub const DISMAX_TIE_BREAKER: f32 = 0.25;
-
-/// Words beyond this many are ignored: no real question needs more, and it
-/// bounds the cost of a pasted essay.
-pub const MAX_QUERY_WORDS: usize = 32;
 
 /// Whether to use kbql's ranking or the plain BM25 it is measured against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,10 +62,10 @@ impl Plan {
         mode: Mode,
     ) -> Plan {
         let mut words = words(text);
-        words.truncate(MAX_QUERY_WORDS);
+        words.truncate(Limits::SEARCH_WORDS);
         // Still typing: the last word may be the start of a longer one.
         let typing = text.chars().last().is_some_and(char::is_alphanumeric)
-            && words.len() <= MAX_QUERY_WORDS;
+            && words.len() <= Limits::SEARCH_WORDS;
         let concepts = match mode {
             Mode::Baseline => words
                 .iter()

@@ -24,6 +24,7 @@ use crate::config::ServeConfig;
 use crate::error::Error;
 use crate::graphql::limits::ReadOnlyTransport;
 use crate::graphql::{Prepared, Replay, RequestContext, ResponseKey};
+use crate::limits::Limits;
 use crate::rate_limit::ClientIp;
 
 /// Headers a browser cannot add to a cross-site request without a CORS
@@ -333,10 +334,10 @@ fn code_every_error(response: &mut GqlResponse) {
     }
 }
 
-/// Most errors one response carries; past them, one more says how many
-/// were left out. A document can be written to fail in thousands of
-/// places, and a client learns nothing from the thousandth.
-pub const MAX_ERRORS: usize = 20;
+/// Past [`Limits::ERRORS_PER_RESPONSE`] errors, one more says how many were
+/// left out: a document can be written to fail in thousands of places,
+/// and a client learns nothing from the thousandth.
+const MAX_ERRORS: usize = Limits::ERRORS_PER_RESPONSE;
 
 fn cap_errors(response: &mut GqlResponse) {
     if response.errors.len() <= MAX_ERRORS {

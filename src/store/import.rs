@@ -151,7 +151,7 @@ fn published_at(p: &ImportPost, at: DateTime<Utc>) -> DateTime<Utc> {
 
 fn new_row(p: &ImportPost, category_id: Option<i64>, at: DateTime<Utc>) -> post::ActiveModel {
     post::ActiveModel {
-        kind: Set(p.kind.as_str().to_owned()),
+        kind: Set(p.kind),
         slug: Set(p.slug.as_str().to_owned()),
         title: Set(p.title.as_str().to_owned()),
         question: Set(p
@@ -160,7 +160,7 @@ fn new_row(p: &ImportPost, category_id: Option<i64>, at: DateTime<Utc>) -> post:
             .map(|q| q.as_str().to_owned())
             .unwrap_or_default()),
         answer: Set(p.answer.as_str().to_owned()),
-        status: Set(PostStatus::Published.as_str().to_owned()),
+        status: Set(PostStatus::Published),
         asked_by: Set(p.asked_by.as_ref().map(|n| n.as_str().to_owned())),
         asker_email: Set(None),
         answered_by: Set(p.answered_by.as_ref().map(|n| n.as_str().to_owned())),
@@ -175,7 +175,7 @@ fn new_row(p: &ImportPost, category_id: Option<i64>, at: DateTime<Utc>) -> post:
 /// Whether the stored post already says what the file says. A post a
 /// staff member hid stays hidden on re-import: the file is not moderation.
 fn same_content(current: &post::Model, p: &ImportPost, category_id: Option<i64>) -> bool {
-    current.kind == p.kind.as_str()
+    current.kind == p.kind
         && current.title == p.title.as_str()
         && current.question == p.question.as_ref().map(|q| q.as_str()).unwrap_or("")
         && current.answer == p.answer.as_str()
@@ -194,7 +194,7 @@ async fn update_row(
     at: DateTime<Utc>,
 ) -> Result<()> {
     let mut model: post::ActiveModel = current.clone().into();
-    model.kind = Set(p.kind.as_str().to_owned());
+    model.kind = Set(p.kind);
     model.title = Set(p.title.as_str().to_owned());
     model.question = Set(p
         .question

@@ -71,12 +71,12 @@ impl Store {
         let slug = Slug::provisional(title.as_str());
         let at = now();
         let model = post::ActiveModel {
-            kind: Set(PostKind::Question.as_str().to_owned()),
+            kind: Set(PostKind::Question),
             slug: Set(slug.into_string()),
             title: Set(title.into_string()),
             question: Set(q.question.into_string()),
             answer: Set(String::new()),
-            status: Set(PostStatus::Pending.as_str().to_owned()),
+            status: Set(PostStatus::Pending),
             asked_by: Set(q.asked_by.map(DisplayName::into_string)),
             asker_email: Set(q.email.map(|e| e.as_str().to_owned())),
             answered_by: Set(None),
@@ -106,7 +106,7 @@ impl Store {
         let Some(current) = post::Entity::find_by_id(id).one(&tx).await? else {
             return Ok(Err(not_found()));
         };
-        if current.kind != PostKind::Question.as_str() {
+        if current.kind != PostKind::Question {
             return Ok(Err(FieldError::new(
                 "id",
                 FieldErrorCode::InvalidState,
@@ -121,7 +121,7 @@ impl Store {
             model.answered_by = Set(Some(name.into_string()));
         }
         if publish {
-            model.status = Set(PostStatus::Published.as_str().to_owned());
+            model.status = Set(PostStatus::Published);
             model.published_at = Set(Some(current.published_at.unwrap_or(at)));
             if let Some(slug) = lasting_slug(&tx, &current).await? {
                 model.slug = Set(slug.into_string());
@@ -160,12 +160,12 @@ impl Store {
             PostStatus::Hidden
         };
         let model = post::ActiveModel {
-            kind: Set(PostKind::Article.as_str().to_owned()),
+            kind: Set(PostKind::Article),
             slug: Set(slug.into_string()),
             title: Set(a.title.into_string()),
             question: Set(String::new()),
             answer: Set(a.body.into_string()),
-            status: Set(status.as_str().to_owned()),
+            status: Set(status),
             asked_by: Set(None),
             asker_email: Set(None),
             answered_by: Set(a.author.map(DisplayName::into_string)),
@@ -202,7 +202,7 @@ impl Store {
         let Some(current) = post::Entity::find_by_id(id).one(&tx).await? else {
             return Ok(Err(not_found()));
         };
-        let is_question = current.kind == PostKind::Question.as_str();
+        let is_question = current.kind == PostKind::Question;
         if patch.question.is_some() && !is_question {
             return Ok(Err(FieldError::new(
                 "question",
@@ -281,7 +281,7 @@ impl Store {
             _ => None,
         };
         let mut model: post::ActiveModel = current.into();
-        model.status = Set(status.as_str().to_owned());
+        model.status = Set(status);
         model.published_at = Set(published_at);
         if let Some(slug) = lasting {
             model.slug = Set(slug.into_string());

@@ -11,7 +11,7 @@ use crate::error::Result;
 #[derive(Debug, Clone)]
 pub struct IndexablePost {
     pub id: i64,
-    pub kind: String,
+    pub kind: crate::domain::PostKind,
     pub title: String,
     pub question: String,
     pub answer: String,

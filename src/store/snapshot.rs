@@ -34,8 +34,8 @@ pub(super) async fn post(db: &impl ConnectionTrait, p: &post::Model) -> Result<V
     let text = |s: &str| (!s.is_empty()).then(|| s.to_owned());
     Ok(json!({
         "id": p.id.to_string(),
-        "kind": p.kind.to_ascii_uppercase(),
-        "status": p.status.to_ascii_uppercase(),
+        "kind": p.kind.as_str().to_ascii_uppercase(),
+        "status": p.status.as_str().to_ascii_uppercase(),
         "slug": p.slug,
         "title": p.title,
         "question": text(&p.question),

@@ -5,7 +5,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 
 use super::{Store, now};
 use crate::domain::Role;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// A staff token as staff may see it: never the secret, never the hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,21 +18,16 @@ pub struct TokenRecord {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-impl TryFrom<api_token::Model> for TokenRecord {
-    type Error = Error;
-    fn try_from(m: api_token::Model) -> Result<Self> {
-        let role = m
-            .role
-            .parse()
-            .map_err(|e: String| Error::internal(std::io::Error::other(e)))?;
-        Ok(TokenRecord {
+impl From<api_token::Model> for TokenRecord {
+    fn from(m: api_token::Model) -> Self {
+        TokenRecord {
             id: m.id,
             name: m.name,
-            role,
+            role: m.role,
             created_at: m.created_at,
             last_used_at: m.last_used_at,
             revoked_at: m.revoked_at,
-        })
+        }
     }
 }
 
@@ -45,7 +40,7 @@ impl Store {
     ) -> Result<TokenRecord> {
         let model = api_token::ActiveModel {
             name: Set(name.to_owned()),
-            role: Set(role.as_str().to_owned()),
+            role: Set(role),
             token_hash: Set(token_hash.to_owned()),
             created_at: Set(now()),
             last_used_at: Set(None),
@@ -54,7 +49,7 @@ impl Store {
         }
         .insert(&self.db)
         .await?;
-        model.try_into()
+        Ok(model.into())
     }
 
     /// The live (not revoked) token with this hash, with the stored hash
@@ -68,12 +63,10 @@ impl Store {
             .filter(api_token::Column::RevokedAt.is_null())
             .one(&self.db)
             .await?;
-        found
-            .map(|m| {
-                let hash = m.token_hash.clone();
-                TokenRecord::try_from(m).map(|r| (r, hash))
-            })
-            .transpose()
+        Ok(found.map(|m| {
+            let hash = m.token_hash.clone();
+            (TokenRecord::from(m), hash)
+        }))
     }
 
     /// Records a use. Writes at most once a minute per token, so busy
@@ -94,13 +87,13 @@ impl Store {
     }
 
     pub async fn list_tokens(&self) -> Result<Vec<TokenRecord>> {
-        api_token::Entity::find()
+        Ok(api_token::Entity::find()
             .order_by_asc(api_token::Column::Id)
             .all(&self.db)
             .await?
             .into_iter()
-            .map(TokenRecord::try_from)
-            .collect()
+            .map(TokenRecord::from)
+            .collect())
     }
 
     /// Revokes a token by id; false when no live token has that id.

@@ -235,3 +235,27 @@ async fn finds_one_post_by_id_or_slug(app: TestApp) {
         assert_eq!(error_code(&res), "BAD_USER_INPUT", "{bad}: {res}");
     }
 }
+
+/// `kind` and `status` are the database's own enums: a row holding a word
+/// kbql does not know fails where it is read, as a coded internal error
+/// (never a panic, never the row's text).
+#[tokio::test]
+async fn a_row_with_an_unknown_kind_fails_where_it_is_read() {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn_sqlite().await;
+    app.import_jsonl(&numbered_posts(2, "density", "SMP")).await;
+    app.store
+        .connection()
+        .execute_unprepared("UPDATE post SET kind = 'essay' WHERE slug = 'question-1'")
+        .await
+        .unwrap();
+    let res = app
+        .gql("{ post(slug: \"question-1\") { title kind } }", json!({}))
+        .await;
+    assert_eq!(error_code(&res), "INTERNAL_SERVER_ERROR", "{res}");
+    assert!(!res.to_string().contains("essay"), "{res}");
+    let other = app
+        .gql("{ post(slug: \"question-2\") { title kind } }", json!({}))
+        .await;
+    assert_eq!(other["data"]["post"]["kind"], "QUESTION", "{other}");
+}

@@ -22,13 +22,12 @@ use async_graphql::parser::types::{
 use async_graphql::{Name, Positioned};
 
 use super::field_types::FieldTypes;
+use crate::limits::Limits;
 
-/// Most fields a query may select once its fragments are expanded.
-pub const MAX_EXPANDED_FIELDS: usize = 2_000;
-/// Deepest nesting of selections once fragments are expanded (fields,
-/// fragment spreads and inline fragments each count a level), as deep as
-/// async-graphql's own recursion limit.
-pub const MAX_EXPANDED_DEPTH: usize = 32;
+/// Fields, fragment spreads and inline fragments each count a level of
+/// [`Limits::EXPANDED_DEPTH`].
+const MAX_EXPANDED_DEPTH: usize = Limits::EXPANDED_DEPTH;
+const MAX_EXPANDED_FIELDS: usize = Limits::EXPANDED_FIELDS;
 
 /// Why a document cannot be expanded.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -28,9 +28,8 @@ pub use field_types::FieldTypes;
 
 use super::response_cache::is_cacheable;
 use crate::error::Error;
+use crate::limits::Limits;
 
-/// How much memory the kept documents may take.
-const BUDGET_BYTES: u64 = 4 << 20;
 /// Bytes of memory counted per byte of query text (the text is kept as
 /// the key, and names and values are copied from it)…
 const BYTES_PER_TEXT_BYTE: u64 = 4;
@@ -62,7 +61,7 @@ pub struct Documents {
 impl Documents {
     pub fn new(types: FieldTypes) -> Self {
         Documents {
-            cache: Cache::with_weighter(1_024, BUDGET_BYTES, BySize),
+            cache: Cache::with_weighter(1_024, Limits::DOCUMENT_CACHE_BYTES, BySize),
             types,
         }
     }
@@ -97,10 +96,10 @@ impl Documents {
 
     /// `None` when `text` does not parse.
     fn flatten(&self, text: &str) -> Result<Option<ExecutableDocument>, Error> {
-        nesting::check(text, nesting::MAX_NESTING).map_err(|depth| {
+        nesting::check(text, Limits::QUERY_NESTING).map_err(|depth| {
             Error::InvalidQuery(format!(
                 "the query nests brackets {depth} deep; at most {} levels are allowed",
-                nesting::MAX_NESTING
+                Limits::QUERY_NESTING
             ))
         })?;
         let Ok(document) = parse_query(text) else {

@@ -8,11 +8,6 @@
 //! than failing the request. A flat scan of the text bounds every kind of
 //! nesting at once, in linear time, before any of that runs.
 
-/// The deepest nesting of `{`, `[` and `(` a query may use. A query at the
-/// depth limit with arguments holding nested input objects stays far
-/// below it.
-pub const MAX_NESTING: usize = 64;
-
 /// Refuses text whose brackets nest deeper than `max`: `Err` holds the
 /// depth reached. Brackets inside strings and comments do not count;
 /// unbalanced text is left for the parser to report.
@@ -74,6 +69,7 @@ fn end_of_block_string(bytes: &[u8], mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::Limits;
 
     #[test]
     fn every_kind_of_bracket_counts_towards_one_depth() {
@@ -84,9 +80,12 @@ mod tests {
             "[".repeat(1_500),
             "]".repeat(1_500)
         );
-        assert_eq!(check(&deep, MAX_NESTING), Err(MAX_NESTING + 1));
+        assert_eq!(
+            check(&deep, Limits::QUERY_NESTING),
+            Err(Limits::QUERY_NESTING + 1)
+        );
         let objects = format!("{{ a(x: {}1{}) }}", "{a:".repeat(100), "}".repeat(100));
-        assert!(check(&objects, MAX_NESTING).is_err());
+        assert!(check(&objects, Limits::QUERY_NESTING).is_err());
     }
 
     #[test]

@@ -5,11 +5,11 @@ use chrono::{DateTime, Utc};
 use entity::post;
 
 use super::{Category, GqlPostKind, GqlPostStatus, Tag};
-use crate::domain::{PostKind, PostStatus};
-use crate::error::Error;
 use crate::graphql::context::{category_loader, search, tags_loader};
 use crate::graphql::guards::{RateLimitGuard, RoleGuard};
 use crate::graphql::ids::to_id;
+use crate::graphql::limits::page_size;
+use crate::limits::Limits;
 use crate::search::related;
 
 /// A question with its answer, or an article. Shared: a page of search
@@ -37,22 +37,12 @@ impl Post {
         &self.0.slug
     }
 
-    async fn kind(&self) -> Result<GqlPostKind> {
-        let kind: PostKind = self
-            .0
-            .kind
-            .parse()
-            .map_err(|e: String| Error::internal(std::io::Error::other(e)))?;
-        Ok(kind.into())
+    async fn kind(&self) -> GqlPostKind {
+        self.0.kind.into()
     }
 
-    async fn status(&self) -> Result<GqlPostStatus> {
-        let status: PostStatus = self
-            .0
-            .status
-            .parse()
-            .map_err(|e: String| Error::internal(std::io::Error::other(e)))?;
-        Ok(status.into())
+    async fn status(&self) -> GqlPostStatus {
+        self.0.status.into()
     }
 
     async fn title(&self) -> &str {
@@ -105,15 +95,10 @@ impl Post {
     /// each call draws on the caller's search quota.
     #[graphql(
         guard = "RateLimitGuard::search()",
-        complexity = "crate::graphql::limits::list_cost(first, 5, child_complexity)"
+        complexity = "crate::graphql::limits::list_cost(first, Limits::SIMILAR_PAGE_SIZE, child_complexity)"
     )]
     async fn related_posts(&self, ctx: &Context<'_>, first: Option<i32>) -> Result<Vec<Post>> {
-        let first = first.unwrap_or(5);
-        if !(1..=20).contains(&first) {
-            return Err(
-                Error::bad_input(format!("`first` must be between 1 and 20, got {first}")).into(),
-            );
-        }
+        let first = page_size(Limits::SIMILAR_PAGE_SIZE, "first", first)?;
         let tags: Vec<String> = tags_loader(ctx)?
             .load_one(self.0.id)
             .await?
@@ -128,7 +113,7 @@ impl Post {
             answer: &self.0.answer,
             tags: &tags,
         };
-        let posts = search(ctx).related_posts(&source, first as usize).await?;
+        let posts = search(ctx).related_posts(&source, first).await?;
         Ok(posts.into_iter().map(Post).collect())
     }
 
