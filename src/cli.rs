@@ -4,11 +4,13 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::{ServeConfig, StorageConfig};
 use crate::domain::Role;
+use crate::error::{Cause, Explain, OperatorResult};
 use crate::search::{Mode, Search, eval};
 use crate::server::{Server, Services};
 
@@ -87,7 +89,7 @@ pub enum TokenCommand {
     Revoke { id: i64 },
 }
 
-type CliResult = Result<(), Box<dyn std::error::Error>>;
+type CliResult = OperatorResult<()>;
 
 pub async fn run(cli: Cli) -> CliResult {
     match cli.command {
@@ -130,16 +132,17 @@ fn write_stdout(text: &str) -> std::io::Result<()> {
 async fn run_serve(storage: &StorageConfig, serve: ServeConfig) -> CliResult {
     let store = storage.open_store().await?;
     if serve.demo
-        && let Some(summary) = crate::import::demo::load_if_empty(&store).await?
+        && let Some(summary) = crate::import::demo::load_if_empty(&store)
+            .await
+            .explain(|| "cannot load the sample posts".to_owned())?
     {
         tracing::info!(posts = summary.created, "loaded demo posts");
     }
     let services = Services::start(&store, &storage.data_dir, serve.result_cache_bytes()).await?;
     let server = Server::bind(&serve, store, services.search.clone()).await?;
     tracing::info!("kbql listening on http://{}/graphql", server.local_addr());
-    let served = server.run().await;
+    server.run().await;
     services.stop().await;
-    served?;
     Ok(())
 }
 
@@ -167,14 +170,15 @@ async fn run_import(storage: &StorageConfig, files: &[PathBuf]) -> CliResult {
             Err(e) => {
                 failed += 1;
                 eprintln!(
-                    "error: {}: {e}; nothing from this file was imported",
-                    path.display()
+                    "error: {}: {:#}; nothing from this file was imported",
+                    path.display(),
+                    e.into_cause()
                 );
             }
         }
     }
     if failed > 0 {
-        return Err(format!("{failed} of {} files failed to import", files.len()).into());
+        anyhow::bail!("{failed} of {} files failed to import", files.len());
     }
     Ok(())
 }
@@ -197,7 +201,9 @@ async fn run_token(storage: &StorageConfig, cmd: TokenCommand) -> CliResult {
     match cmd {
         TokenCommand::Create { name, role } => {
             let name = crate::domain::DisplayName::parse("name", &name)?;
-            let (record, secret) = crate::auth::create_token(&store, name.as_str(), role).await?;
+            let (record, secret) = crate::auth::create_token(&store, name.as_str(), role)
+                .await
+                .explain(|| "cannot store the new token".to_owned())?;
             eprintln!(
                 "created {} token {} for {:?}; it is shown only once:",
                 record.role, record.id, record.name
@@ -206,7 +212,11 @@ async fn run_token(storage: &StorageConfig, cmd: TokenCommand) -> CliResult {
         }
         TokenCommand::List => {
             let mut out = String::from("id\trole\tname\tcreated\tlast used\trevoked\n");
-            for t in store.list_tokens().await? {
+            let tokens = store
+                .list_tokens()
+                .await
+                .explain(|| "cannot read the tokens".to_owned())?;
+            for t in tokens {
                 let fmt = |d: Option<chrono::DateTime<chrono::Utc>>| {
                     d.map(|d| d.to_rfc3339()).unwrap_or_else(|| "-".into())
                 };
@@ -223,8 +233,12 @@ async fn run_token(storage: &StorageConfig, cmd: TokenCommand) -> CliResult {
             write_stdout(&out)?;
         }
         TokenCommand::Revoke { id } => {
-            if !store.revoke_token(id).await? {
-                return Err(format!("no live token has id {id}").into());
+            let revoked = store
+                .revoke_token(id)
+                .await
+                .explain(|| format!("cannot revoke token {id}"))?;
+            if !revoked {
+                anyhow::bail!("no live token has id {id}");
             }
             write_stdout(&format!("revoked token {id}"))?;
         }
@@ -234,7 +248,15 @@ async fn run_token(storage: &StorageConfig, cmd: TokenCommand) -> CliResult {
 
 async fn run_reindex(storage: &StorageConfig) -> CliResult {
     let store = storage.open_store().await?;
-    let opened = Search::open(&storage.data_dir, store, 0).await?;
+    let index = storage.data_dir.join("index");
+    let opened = Search::open(&storage.data_dir, store, 0)
+        .await
+        .explain(|| {
+            format!(
+                "cannot open the search index in {} (is kbql serve running?)",
+                index.display()
+            )
+        })?;
     let mut indexer = opened.indexer;
     let bar = progress_bar();
     indexer
@@ -242,8 +264,14 @@ async fn run_reindex(storage: &StorageConfig) -> CliResult {
             bar.set_length(total);
             bar.set_position(done);
         })
-        .await?;
-    indexer.catch_up().await?;
+        .await
+        .explain(|| format!("cannot rebuild the search index in {}", index.display()))?;
+    indexer.catch_up().await.explain(|| {
+        format!(
+            "cannot bring the search index in {} up to date",
+            index.display()
+        )
+    })?;
     indexer.compact().await;
     bar.finish_and_clear();
     write_stdout(&format!(
@@ -254,26 +282,40 @@ async fn run_reindex(storage: &StorageConfig) -> CliResult {
 }
 
 async fn run_eval(queries: &Path, corpus: &[PathBuf], misses: bool) -> CliResult {
-    let judged = eval::parse_queries(&std::fs::read_to_string(queries)?)?;
-    let dir = tempfile::tempdir()?;
+    let text = std::fs::read_to_string(queries)
+        .with_context(|| format!("cannot read {}", queries.display()))?;
+    let judged = eval::parse_queries(&text).explain(|| format!("in {}", queries.display()))?;
+    let dir = tempfile::tempdir().context("cannot make a scratch directory")?;
     let storage = StorageConfig {
         data_dir: dir.path().to_owned(),
         database_url: None,
     };
     let store = storage.open_store().await?;
     if corpus.is_empty() {
-        crate::import::demo::load_if_empty(&store).await?;
+        crate::import::demo::load_if_empty(&store)
+            .await
+            .explain(|| "cannot load the sample posts".to_owned())?;
     }
     for file in corpus {
-        crate::import::import_file(&store, file, |_| {}, &|_| {}).await?;
+        crate::import::import_file(&store, file, |_| {}, &|_| {})
+            .await
+            .explain(|| format!("cannot import {}", file.display()))?;
     }
-    let opened = Search::open(dir.path(), store.clone(), 0).await?;
+    let opened = Search::open(dir.path(), store.clone(), 0)
+        .await
+        .explain(|| "cannot open a scratch search index".to_owned())?;
     let mut indexer = opened.indexer;
-    Search::catch_up(&mut indexer, &|_, _| {}).await?;
+    Search::catch_up(&mut indexer, &|_, _| {})
+        .await
+        .explain(|| "cannot index the corpus".to_owned())?;
     let search = opened.search;
 
-    let ours = eval::evaluate(&search, &store, &judged, Mode::Full).await?;
-    let baseline = eval::evaluate(&search, &store, &judged, Mode::Baseline).await?;
+    let ours = eval::evaluate(&search, &store, &judged, Mode::Full)
+        .await
+        .explain(|| "cannot run the judged queries".to_owned())?;
+    let baseline = eval::evaluate(&search, &store, &judged, Mode::Baseline)
+        .await
+        .explain(|| "cannot run the judged queries".to_owned())?;
     let corpus_name = if corpus.is_empty() {
         "the built-in demo posts".to_owned()
     } else {

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::error::{Error, Result};
+use anyhow::Context;
+
+use crate::error::{Explain, OperatorResult, redacted_url};
 use crate::limits::Limits;
 use crate::store::Store;
 
@@ -35,15 +37,21 @@ impl StorageConfig {
     }
 
     /// Creates the data directory, connects and migrates.
-    pub async fn open_store(&self) -> Result<Store> {
-        std::fs::create_dir_all(&self.data_dir).map_err(|e| {
-            Error::bad_input(format!(
-                "cannot create data directory {}: {e}",
+    pub async fn open_store(&self) -> OperatorResult<Store> {
+        std::fs::create_dir_all(&self.data_dir).with_context(|| {
+            format!(
+                "cannot create the data directory {}",
                 self.data_dir.display()
-            ))
+            )
         })?;
-        let store = Store::connect(&self.database_url()).await?;
-        store.migrate().await?;
+        let url = self.database_url();
+        let store = Store::connect(&url)
+            .await
+            .explain(|| format!("cannot connect to the database {}", redacted_url(&url)))?;
+        store
+            .migrate()
+            .await
+            .explain(|| format!("cannot migrate the database {}", redacted_url(&url)))?;
         Ok(store)
     }
 }

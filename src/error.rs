@@ -157,6 +157,52 @@ pub fn correlation_id() -> String {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Failures an operator reads: at start-up and from the CLI. Unlike a
+/// client, an operator gets every cause, with what was being done and the
+/// address, path or URL involved (printed with `{:#}`).
+pub type OperatorResult<T> = anyhow::Result<T>;
+
+/// Context for a library result on an operator path.
+pub trait Explain<T> {
+    /// `doing` says what failed ("cannot listen on 127.0.0.1:8080"); an
+    /// internal error shows its cause rather than "internal error".
+    fn explain(self, doing: impl FnOnce() -> String) -> OperatorResult<T>;
+}
+
+/// An error as an operator reads it.
+pub trait Cause {
+    fn into_cause(self) -> anyhow::Error;
+}
+
+impl Cause for Error {
+    fn into_cause(self) -> anyhow::Error {
+        match self {
+            Error::Internal(cause) => anyhow::Error::from_boxed(cause),
+            other => anyhow::Error::new(other),
+        }
+    }
+}
+
+impl<T, E: Cause> Explain<T> for std::result::Result<T, E> {
+    fn explain(self, doing: impl FnOnce() -> String) -> OperatorResult<T> {
+        self.map_err(|e| e.into_cause().context(doing()))
+    }
+}
+
+/// A database URL fit to print: its password, if any, masked.
+pub fn redacted_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((credentials, host)) if credentials.contains(':') => {
+            let user = credentials.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +249,35 @@ mod tests {
             Some(&async_graphql::Value::from("INTERNAL_SERVER_ERROR"))
         );
         assert!(ext.get("correlationId").is_some());
+    }
+
+    #[test]
+    fn operators_see_the_cause_and_what_was_being_done() {
+        let failed: Result<()> = Err(Error::internal(std::io::Error::other(
+            "Address already in use (os error 98)",
+        )));
+        let text = format!(
+            "{:#}",
+            failed
+                .explain(|| "cannot listen on 127.0.0.1:8080".into())
+                .unwrap_err()
+        );
+        assert_eq!(
+            text,
+            "cannot listen on 127.0.0.1:8080: Address already in use (os error 98)"
+        );
+        assert_eq!(
+            redacted_url("postgres://kbql:s3cret@db:5432/kbql"),
+            "postgres://kbql:***@db:5432/kbql"
+        );
+        assert_eq!(
+            redacted_url("postgres://kbql@db/kbql"),
+            "postgres://kbql@db/kbql"
+        );
+        assert_eq!(
+            redacted_url("sqlite://data/kbql.db?mode=rwc"),
+            "sqlite://data/kbql.db?mode=rwc"
+        );
     }
 
     #[test]

@@ -27,6 +27,15 @@ pub enum ImportError {
     Store(#[from] crate::Error),
 }
 
+impl crate::error::Cause for ImportError {
+    fn into_cause(self) -> anyhow::Error {
+        match self {
+            ImportError::Store(e) => e.into_cause(),
+            other => anyhow::Error::new(other),
+        }
+    }
+}
+
 impl ImportError {
     fn at(line: usize, message: impl Into<String>) -> Self {
         ImportError::Parse {

@@ -24,7 +24,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::config::ServeConfig;
-use crate::error::{Error, Result};
+use anyhow::Context;
+
+use crate::error::{Error, Explain, OperatorResult};
 use crate::graphql::{Documents, KbSchema, PublicIds, build_schema};
 use crate::rate_limit::RateLimits;
 use crate::search::Search;
@@ -98,8 +100,19 @@ impl Services {
     /// database. The index catches up in the background; `/readyz` (and
     /// `Search::wait_ready`) say when it has. `cache_bytes` is the memory
     /// for recent results (`ServeConfig::result_cache_bytes`).
-    pub async fn start(store: &Store, data_dir: &Path, cache_bytes: u64) -> Result<Services> {
-        let opened = Search::open(data_dir, store.clone(), cache_bytes).await?;
+    pub async fn start(
+        store: &Store,
+        data_dir: &Path,
+        cache_bytes: u64,
+    ) -> OperatorResult<Services> {
+        let opened = Search::open(data_dir, store.clone(), cache_bytes)
+            .await
+            .explain(|| {
+                format!(
+                    "cannot open the search index in {}",
+                    data_dir.join("index").display()
+                )
+            })?;
         let (shutdown, stop) = watch::channel(false);
         let mut indexer = opened.indexer;
         let ready = opened.ready;
@@ -204,12 +217,18 @@ pub struct Server {
 }
 
 impl Server {
-    pub async fn bind(config: &ServeConfig, store: Store, search: Search) -> Result<Server> {
-        let ids = PublicIds::load(&store).await?;
+    pub async fn bind(
+        config: &ServeConfig,
+        store: Store,
+        search: Search,
+    ) -> OperatorResult<Server> {
+        let ids = PublicIds::load(&store)
+            .await
+            .explain(|| "cannot read the key of public ids from the database".to_owned())?;
         let addr = config.bind;
         let listener = TcpListener::bind(addr)
             .await
-            .map_err(|e| Error::bad_input(format!("cannot listen on {addr}: {e}")))?;
+            .with_context(|| format!("cannot listen on {addr}"))?;
         let state = AppState::new(config, store, search, ids);
         Ok(Server {
             listener,
@@ -231,7 +250,7 @@ impl Server {
 
     /// Serves until the process receives Ctrl-C or SIGTERM, then lets
     /// in-flight requests finish (for at most `SHUTDOWN_GRACE`).
-    pub async fn run(self) -> Result<()> {
+    pub async fn run(self) {
         self.run_until(shutdown_signal()).await
     }
 
@@ -239,10 +258,7 @@ impl Server {
     /// for at most `SHUTDOWN_GRACE`: a client that never completes its
     /// request must not keep the process, and the index's final commit,
     /// waiting forever.
-    pub async fn run_until(
-        self,
-        stop: impl std::future::Future<Output = ()> + Send + 'static,
-    ) -> Result<()> {
+    pub async fn run_until(self, stop: impl std::future::Future<Output = ()> + Send + 'static) {
         let (stopping, mut stopped) = watch::channel(false);
         let serving = connections::serve(
             self.listener,
@@ -259,10 +275,9 @@ impl Server {
             tokio::time::sleep(SHUTDOWN_GRACE).await;
         };
         tokio::select! {
-            () = serving => Ok(()),
+            () = serving => {}
             () = grace_over => {
                 tracing::warn!(grace = ?SHUTDOWN_GRACE, "requests still running at shutdown; stopping anyway");
-                Ok(())
             }
         }
     }

@@ -11,12 +11,35 @@ use crate::error::{Error, Result};
 /// giving up: long enough for an import batch, short of a client timeout.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// One connection tried before the pool is made: a pool retries a refused
+/// connection until its timeout and then reports only that it timed out,
+/// while one attempt says why ("connection refused", "password
+/// authentication failed").
+async fn probe_postgres(url: &str) -> Result<()> {
+    use sea_orm::sqlx::Connection;
+    let attempt = sea_orm::sqlx::PgConnection::connect(url);
+    match tokio::time::timeout(CONNECT_TIMEOUT, attempt).await {
+        Ok(Ok(connection)) => {
+            let _ = connection.close().await;
+            Ok(())
+        }
+        Ok(Err(e)) => Err(Error::internal(e)),
+        Err(_) => Err(Error::internal(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("no answer in {} s", CONNECT_TIMEOUT.as_secs()),
+        ))),
+    }
+}
+
+/// How long connecting may take before the database is taken for dead.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 pub(super) async fn open(url: &str, counter: Arc<AtomicU64>) -> Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10));
+        .connect_timeout(CONNECT_TIMEOUT)
+        .acquire_timeout(CONNECT_TIMEOUT);
     if url.starts_with("sqlite:") {
         options.max_connections(8).map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
@@ -31,6 +54,7 @@ pub(super) async fn open(url: &str, counter: Arc<AtomicU64>) -> Result<DatabaseC
         ));
     } else {
         options.max_connections(16);
+        probe_postgres(url).await?;
     }
     let mut db = Database::connect(options).await?;
     db.set_metric_callback(move |_| {

@@ -13,6 +13,7 @@ mod http_fuzz;
 mod limits;
 mod listing;
 mod mutation_limits;
+mod operator_errors;
 mod questions;
 mod rate_limits;
 mod response_cache;
