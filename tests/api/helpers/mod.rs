@@ -1,5 +1,13 @@
 //! `TestApp`: a real kbql server on port 0 with a fresh database (SQLite in
-//! a temp dir, or a PostgreSQL database of its own) and a GraphQL client.
+//! a temp dir, or a PostgreSQL database of its own) and a GraphQL client;
+//! `on_both_backends!` runs a test on each database; the binary as a
+//! process lives in `process`.
+
+mod postgres;
+mod process;
+
+pub use postgres::{POSTGRES_VAR, PostgresDb};
+pub use process::{Backend, ServeProcess, index_folder, kbql_cli};
 
 use std::sync::Once;
 
@@ -10,10 +18,6 @@ use kbql::server::{Server, Services};
 use kbql::store::Store;
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
-
-/// The variable that points the suite at a PostgreSQL server: a URL whose
-/// user may create databases, e.g. postgres://postgres@127.0.0.1:5432/test.
-pub const POSTGRES_VAR: &str = "KBQL_TEST_POSTGRES_URL";
 
 pub struct TestApp {
     pub address: String,
@@ -28,21 +32,48 @@ pub struct TestApp {
     postgres: Option<PostgresDb>,
 }
 
+/// What a test runs on, made once per backend: a `TestApp` (a server in
+/// the test's process), a `Backend` (a database and data dir for the
+/// binary), or two backends.
+pub trait OnBothBackends: Sized {
+    async fn sqlite() -> Self;
+    /// `None` (after saying so once, visibly) when no PostgreSQL is
+    /// configured.
+    async fn postgres() -> Option<Self>;
+}
+
+impl OnBothBackends for TestApp {
+    async fn sqlite() -> Self {
+        TestApp::spawn_sqlite().await
+    }
+
+    async fn postgres() -> Option<Self> {
+        TestApp::spawn_postgres().await
+    }
+}
+
 /// Runs each named test function against SQLite and, when configured,
-/// PostgreSQL: `mod name { sqlite, postgres }`.
+/// PostgreSQL: `mod name { sqlite, postgres }`. The function takes a
+/// `TestApp`, or what the list names first (`Backend: test, …`).
 #[macro_export]
 macro_rules! on_both_backends {
-    ($($test:ident),* $(,)?) => {$(
+    ($($test:ident),* $(,)?) => {
+        $crate::on_both_backends!($crate::helpers::TestApp: $($test),*);
+    };
+    ($on:ty: $($test:ident),* $(,)?) => {$(
         mod $test {
+            #[allow(unused_imports)]
+            use super::*;
+
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$test($crate::helpers::TestApp::spawn_sqlite().await).await
+                super::$test(<$on as $crate::helpers::OnBothBackends>::sqlite().await).await
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(app) = $crate::helpers::TestApp::spawn_postgres().await {
-                    super::$test(app).await
+                if let Some(on) = <$on as $crate::helpers::OnBothBackends>::postgres().await {
+                    super::$test(on).await
                 }
             }
         }
@@ -247,65 +278,6 @@ impl Drop for TestApp {
     }
 }
 
-/// A throw-away PostgreSQL database of one test, dropped (connections and
-/// all) when this value is, also when the test fails.
-pub struct PostgresDb {
-    admin_url: String,
-    name: String,
-    pub url: String,
-}
-
-impl PostgresDb {
-    /// A new empty database on the server `admin_url` points at.
-    pub async fn create(admin_url: &str) -> PostgresDb {
-        use rand::Rng;
-        use sea_orm::ConnectionTrait;
-        let name = format!("kbql_test_{:016x}", rand::rng().random::<u64>());
-        let admin = sea_orm::Database::connect(admin_url)
-            .await
-            .expect("connect to PostgreSQL");
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .expect("create database");
-        let _ = admin.close().await;
-        let base = admin_url
-            .rsplit_once('/')
-            .map(|(b, _)| b)
-            .unwrap_or(admin_url);
-        PostgresDb {
-            admin_url: admin_url.to_owned(),
-            url: format!("{base}/{name}"),
-            name,
-        }
-    }
-}
-
-impl Drop for PostgresDb {
-    /// Drop cannot await inside the test's runtime; a thread can run a
-    /// runtime of its own.
-    fn drop(&mut self) {
-        let admin_url = std::mem::take(&mut self.admin_url);
-        let name = std::mem::take(&mut self.name);
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async {
-                use sea_orm::ConnectionTrait;
-                if let Ok(admin) = sea_orm::Database::connect(&admin_url).await {
-                    let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
-                    let _ = admin.close().await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
 /// Percent-encodes `text` for a URL's query string.
 pub fn urlencode(text: &str) -> String {
     text.bytes()
@@ -362,139 +334,4 @@ pub async fn metric(client: &reqwest::Client, address: &str, name: &str) -> i64 
         .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
         .and_then(|v| v.trim().parse().ok())
         .unwrap_or_else(|| panic!("{name} missing from {body}"))
-}
-
-/// A `kbql serve` child process, for tests of restarts and crashes.
-pub struct ServeProcess {
-    child: std::process::Child,
-    pub address: String,
-}
-
-impl ServeProcess {
-    pub fn start(data_dir: &std::path::Path, database_url: &str) -> ServeProcess {
-        Self::start_with(data_dir, database_url, &[])
-    }
-
-    /// With extra environment variables (settings) for the server.
-    pub fn start_with(
-        data_dir: &std::path::Path,
-        database_url: &str,
-        env: &[(&str, &str)],
-    ) -> ServeProcess {
-        use std::io::BufRead;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_kbql"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-            .arg(data_dir)
-            .arg("--database-url")
-            .arg(database_url)
-            .env("RUST_LOG", "info")
-            .env("KBQL_ASKS_PER_MINUTE", "0")
-            .env("KBQL_SEARCHES_PER_MINUTE", "0")
-            .envs(env.iter().copied())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("start kbql serve");
-        let stderr = child.stderr.take().unwrap();
-        let mut lines = std::io::BufReader::new(stderr).lines();
-        let address = loop {
-            let line = lines
-                .next()
-                .expect("kbql serve printed its address")
-                .unwrap();
-            if let Some(rest) = line.split("listening on ").nth(1) {
-                break rest.trim().trim_end_matches("/graphql").to_owned();
-            }
-        };
-        // Keep draining so the child never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        ServeProcess { child, address }
-    }
-
-    pub async fn gql(&self, query: &str, variables: Value) -> Value {
-        reqwest::Client::new()
-            .post(format!("{}/graphql", self.address))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("JSON")
-    }
-
-    pub async fn get(&self, path: &str) -> reqwest::Response {
-        reqwest::get(format!("{}{}", self.address, path))
-            .await
-            .expect("request")
-    }
-
-    pub async fn metric(&self, name: &str) -> i64 {
-        metric(&reqwest::Client::new(), &self.address, name).await
-    }
-
-    /// Waits until `/readyz` says the index has caught up.
-    pub async fn ready(&self) {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while self.get("/readyz").await.status() != 200 {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "server never became ready"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-    }
-
-    /// The server's peak resident memory so far, in KiB (Linux).
-    pub fn peak_rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .expect("the server's /proc status");
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("VmHWM")
-    }
-
-    /// Whether the server process is still running (not gone, not a
-    /// zombie).
-    pub fn alive(&self) -> bool {
-        std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).is_ok_and(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("State:"))
-                .is_some_and(|state| !state.trim_start().starts_with('Z'))
-        })
-    }
-
-    /// SIGTERM, then wait: a graceful shutdown.
-    pub fn stop(mut self) {
-        let _ = std::process::Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for ServeProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Runs `kbql` with the given arguments against a data dir and database.
-pub fn kbql_cli(
-    data_dir: &std::path::Path,
-    database_url: &str,
-    args: &[&str],
-) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_kbql"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("--database-url")
-        .arg(database_url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run kbql")
 }
