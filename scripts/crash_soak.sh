@@ -9,7 +9,7 @@
 #       scripts/crash_soak.sh             # on PostgreSQL too
 set -euo pipefail
 cd "$(dirname "$0")/.."
-test=durability::kill_9_during_a_burst_loses_no_acknowledged_write
+test=durability::crash::kill_9_during_a_burst_loses_no_acknowledged_write
 backends=(sqlite)
 [ -n "${KBQL_TEST_POSTGRES_URL:-}" ] && backends+=(postgres)
 for backend in "${backends[@]}"; do
