@@ -218,6 +218,24 @@ impl TestApp {
         metric(&self.client, &self.address, "kbql_sql_statements_total").await as u64
     }
 
+    /// The fewest statements the process ran across three runs of `run`.
+    /// The counter is the whole process's, and the indexer's poll and the
+    /// search log's writer run beside requests; work a request itself does
+    /// shows in every run, so the quietest run is the one that tells.
+    pub async fn fewest_statements<F, Fut>(&self, mut run: F) -> u64
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        let mut fewest = u64::MAX;
+        for _ in 0..3 {
+            let before = self.sql_statements().await;
+            run().await;
+            fewest = fewest.min(self.sql_statements().await - before);
+        }
+        fewest
+    }
+
     /// Imports JSON Lines text through the same code path as `kbql import`.
     pub async fn import_jsonl(&self, text: &str) {
         let posts =
