@@ -6,8 +6,8 @@
 //! window of at most so many bytes whose matched words weigh most, the
 //! earliest among equals), but without its per-word work: it lowercases a
 //! copy of every word it reads to look it up, where the snippet analyzer
-//! has already lowercased them. Snippets were an eighth of the server's
-//! CPU under the visitor mix (README, "Where the time goes").
+//! has already lowercased them, and that work showed in profiles of the
+//! server under search traffic.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
