@@ -120,6 +120,35 @@ pub async fn run(cli: Cli) -> CliResult {
     }
 }
 
+/// The answers part of `kbql eval`'s report, kbql beside the baseline.
+fn answer_table(ours: &eval::AnswerMetrics, baseline: &eval::AnswerMetrics) -> String {
+    let line = |name: &str, f: &dyn Fn(&eval::AnswerMetrics) -> String| {
+        format!("{name:<34}{:>14}   {:>14}\n", f(ours), f(baseline))
+    };
+    let share = |a: usize, b: usize, r: f64| format!("{a}/{b} {r:.3}");
+    let mut out = format!(
+        "\n{:<34}{:>14}   {:>14}\n",
+        "answers (phrase judged)", "kbql", "BM25+overlap"
+    );
+    out.push_str(&line("answered (of answerable)", &|m| {
+        share(m.answered, m.answerable, m.coverage())
+    }));
+    out.push_str(&line("right (of answered)", &|m| {
+        share(m.right, m.answered, m.precision())
+    }));
+    out.push_str(&line("no-answer precision (of silent)", &|m| {
+        share(m.silent_on_unanswerable, m.silent, m.no_answer_precision())
+    }));
+    out.push_str(&line("no-answer recall (of unanswerable)", &|m| {
+        share(
+            m.silent_on_unanswerable,
+            m.unanswerable,
+            m.no_answer_recall(),
+        )
+    }));
+    out
+}
+
 fn write_stdout(text: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
@@ -368,6 +397,24 @@ async fn run_eval(queries: &Path, corpus: &[PathBuf], misses: bool) -> CliResult
         ));
     }
     out.push_str(&row("all", &ours.overall, &baseline.overall));
+
+    let answers = eval::evaluate_answers(&judged, |q| eval::kbql_answer(&search, q))
+        .await
+        .explain(|| "cannot run the judged questions".to_owned())?;
+    let plain_answers =
+        eval::evaluate_answers(&judged, |q| eval::baseline_answer(&search, &store, q))
+            .await
+            .explain(|| "cannot run the judged questions".to_owned())?;
+    out.push_str(&answer_table(&answers, &plain_answers));
+    if misses {
+        out.push_str("\nkbql: answers wrong or missing (query -> what was said):\n");
+        for (q, said) in &answers.misses {
+            out.push_str(&format!(
+                "  {q:?} -> {}\n",
+                said.as_deref().unwrap_or("(no answer)")
+            ));
+        }
+    }
     if misses {
         for (name, report) in [("kbql", &ours), ("BM25", &baseline)] {
             out.push_str(&format!(

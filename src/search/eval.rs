@@ -1,11 +1,16 @@
 //! Relevance measurement over a judged query set: MRR@10, P@1, recall@3,
-//! overall and per kind of query (plain, typo, prefix, paraphrase).
+//! overall and per kind of query (plain, typo, prefix, paraphrase, multi),
+//! and how well `answer` answers: right, wrong or silent, judged by a
+//! phrase the answering sentence must hold, and whether it stays silent on
+//! the questions (kind `none`) that the posts cannot answer.
 
 use std::collections::{BTreeMap, HashSet};
 
 use serde::Deserialize;
 
 use super::Search;
+use super::analysis::stems;
+use super::answer::split_sentences;
 use super::executor::SearchParams;
 use super::planner::Mode;
 use crate::error::{Error, Result};
@@ -19,6 +24,20 @@ pub struct Judged {
     pub relevant: Vec<String>,
     #[serde(default = "plain")]
     pub kind: String,
+    /// A phrase of the sentence that answers it (whitespace and case
+    /// aside); queries without one are not judged for answers, except
+    /// those of kind `none`, which must get none.
+    #[serde(default)]
+    pub answer: Option<String>,
+}
+
+/// The kind of the queries that no post answers.
+pub const UNANSWERABLE: &str = "none";
+
+impl Judged {
+    fn unanswerable(&self) -> bool {
+        self.kind == UNANSWERABLE
+    }
 }
 
 fn plain() -> String {
@@ -87,7 +106,7 @@ pub async fn evaluate(
     let mut all = Sums::default();
     let mut kinds: BTreeMap<String, Sums> = BTreeMap::new();
     let mut misses = Vec::new();
-    for q in queries {
+    for q in queries.iter().filter(|q| !q.unanswerable()) {
         let mut params = SearchParams::new(q.query.clone(), 10);
         params.mode = mode;
         let outcome = search.search(&params)?;
@@ -119,4 +138,183 @@ pub async fn evaluate(
         by_kind: kinds.into_iter().map(|(k, s)| (k, s.metrics())).collect(),
         misses,
     })
+}
+
+/// How answers fared: of the answerable queries judged by a phrase, and of
+/// the queries no post answers.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AnswerMetrics {
+    /// Answerable queries with a judged phrase.
+    pub answerable: usize,
+    /// Of those, how many got an answer, and how many of the answers held
+    /// the phrase.
+    pub answered: usize,
+    pub right: usize,
+    /// Queries no post answers, and how many of them got no answer.
+    pub unanswerable: usize,
+    pub silent_on_unanswerable: usize,
+    /// Every query that got no answer (answerable or not).
+    pub silent: usize,
+    /// The queries answered wrongly or left unanswered, with what was said.
+    pub misses: Vec<(String, Answered)>,
+}
+
+impl AnswerMetrics {
+    /// Of the answers given to answerable queries, the share that is right.
+    pub fn precision(&self) -> f64 {
+        ratio(self.right, self.answered)
+    }
+
+    /// Of the answerable queries, the share that got an answer.
+    pub fn coverage(&self) -> f64 {
+        ratio(self.answered, self.answerable)
+    }
+
+    /// Of the queries given no answer, the share that had none to give.
+    pub fn no_answer_precision(&self) -> f64 {
+        ratio(self.silent_on_unanswerable, self.silent)
+    }
+
+    /// Of the queries that had no answer to give, the share given none.
+    pub fn no_answer_recall(&self) -> f64 {
+        ratio(self.silent_on_unanswerable, self.unanswerable)
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// What an answerer made of one query: the sentences, or silence.
+pub type Answered = Option<String>;
+
+/// Judges `answer` (kbql's, or the baseline's) on the queries.
+pub async fn evaluate_answers<F, Fut>(queries: &[Judged], mut answer: F) -> Result<AnswerMetrics>
+where
+    F: FnMut(String) -> Fut,
+    Fut: std::future::Future<Output = Result<Answered>>,
+{
+    let mut m = AnswerMetrics::default();
+    for q in queries {
+        if !q.unanswerable() && q.answer.is_none() {
+            continue;
+        }
+        let given = answer(q.query.clone()).await?;
+        if given.is_none() {
+            m.silent += 1;
+        }
+        if q.unanswerable() {
+            m.unanswerable += 1;
+            m.silent_on_unanswerable += usize::from(given.is_none());
+            if given.is_some() {
+                m.misses.push((q.query.clone(), given));
+            }
+            continue;
+        }
+        m.answerable += 1;
+        let right = match (&given, &q.answer) {
+            (Some(text), Some(phrase)) => holds(text, phrase),
+            _ => false,
+        };
+        m.answered += usize::from(given.is_some());
+        m.right += usize::from(right);
+        if !right {
+            m.misses.push((q.query.clone(), given));
+        }
+    }
+    Ok(m)
+}
+
+/// Whether `text` holds `phrase`, ignoring case and how lines were wrapped.
+pub fn holds(text: &str, phrase: &str) -> bool {
+    let squeeze = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    squeeze(text).contains(&squeeze(phrase))
+}
+
+/// kbql's answer to `question`, as its sentences joined.
+pub async fn kbql_answer(search: &Search, question: String) -> Result<Answered> {
+    Ok(search
+        .answer(&question)
+        .await?
+        .map(|found| found.sentences.join(" ")))
+}
+
+/// The answer a plain engine would give: BM25's first post, and in it the
+/// sentence that shares most words with the question; silent only when no
+/// post matches at all.
+pub async fn baseline_answer(search: &Search, store: &Store, question: String) -> Result<Answered> {
+    let mut params = SearchParams::new(question.clone(), 1);
+    params.mode = Mode::Baseline;
+    let outcome = search.search(&params)?;
+    let Some(hit) = outcome.hits.first() else {
+        return Ok(None);
+    };
+    let posts = store.posts_by_ids(&[hit.post_id]).await?;
+    let Some(post) = posts.get(&hit.post_id) else {
+        return Ok(None);
+    };
+    let asked: HashSet<String> = stems(&question).into_iter().collect();
+    Ok(split_sentences(&post.answer)
+        .into_iter()
+        .map(|s| {
+            let shared = stems(&s).into_iter().collect::<HashSet<_>>();
+            (shared.intersection(&asked).count(), s)
+        })
+        // The earliest of the sentences sharing most words.
+        .fold(None::<(usize, String)>, |best, (n, s)| match best {
+            Some((b, _)) if b >= n => best,
+            _ => Some((n, s)),
+        })
+        .map(|(_, s)| s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn judged(kind: &str, answer: Option<&str>) -> Judged {
+        Judged {
+            query: "q".into(),
+            relevant: vec![],
+            kind: kind.into(),
+            answer: answer.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn phrases_match_across_line_breaks_and_case() {
+        assert!(holds("It costs\n  $250 for a\ntouch-up.", "$250 for a touch-up"));
+        assert!(!holds("It costs $300.", "$250"));
+    }
+
+    #[tokio::test]
+    async fn answers_are_counted_right_wrong_and_silent() {
+        let queries = [
+            judged("plain", Some("two weeks")),
+            judged("plain", Some("two weeks")),
+            judged("plain", Some("two weeks")),
+            judged("none", None),
+            judged("none", None),
+            judged("prefix", None),
+        ];
+        let mut replies = vec![
+            Some("It takes two weeks.".to_owned()),
+            Some("It takes a month.".to_owned()),
+            None,
+            None,
+            Some("Something.".to_owned()),
+        ]
+        .into_iter();
+        let m = evaluate_answers(&queries, |_| {
+            let reply = replies.next().expect("one reply per judged query");
+            async move { Ok(reply) }
+        })
+        .await
+        .unwrap();
+        assert_eq!((m.answerable, m.answered, m.right), (3, 2, 1));
+        assert_eq!((m.unanswerable, m.silent_on_unanswerable, m.silent), (2, 1, 2));
+        assert_eq!(m.precision(), 0.5);
+        assert_eq!(m.no_answer_precision(), 0.5);
+        assert_eq!(m.no_answer_recall(), 0.5);
+    }
 }
