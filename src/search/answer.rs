@@ -12,6 +12,7 @@ use super::analysis::stems;
 use super::executor::SearchParams;
 use super::expansion::Source;
 use super::planner::Plan;
+pub use super::sentences::split_sentences;
 use crate::error::Result;
 
 /// Below this confidence there is no answer: a wrong answer in a chat
@@ -276,69 +277,9 @@ fn source_weight(source: Source) -> f32 {
     }
 }
 
-/// Splits an answer into sentences. Lines are kept apart (a numbered list
-/// item is a sentence of its own) and abbreviations such as "Dr." do not
-/// end a sentence.
-pub fn split_sentences(text: &str) -> Vec<String> {
-    const ABBREVIATIONS: &[&str] = &[
-        "dr", "mr", "mrs", "ms", "prof", "st", "vs", "e.g", "i.e", "approx", "no",
-    ];
-    let mut out = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let mut start = 0;
-        let chars: Vec<(usize, char)> = line.char_indices().collect();
-        for (k, &(i, c)) in chars.iter().enumerate() {
-            if !matches!(c, '.' | '?' | '!') {
-                continue;
-            }
-            let next = chars.get(k + 1).map(|&(_, n)| n);
-            if !next.is_none_or(char::is_whitespace) {
-                continue;
-            }
-            let before = &line[start..i];
-            let last_word = before
-                .rsplit(|ch: char| ch.is_whitespace())
-                .next()
-                .unwrap_or("");
-            let is_abbreviation = ABBREVIATIONS.contains(&last_word.to_ascii_lowercase().as_str());
-            // "1." opening a list item is a marker, not a sentence.
-            let is_list_marker =
-                before.trim().chars().all(|ch| ch.is_ascii_digit()) && !before.trim().is_empty();
-            if is_abbreviation || is_list_marker {
-                continue;
-            }
-            let end = i + c.len_utf8();
-            let sentence = line[start..end].trim();
-            if !sentence.is_empty() {
-                out.push(sentence.to_owned());
-            }
-            start = end;
-        }
-        let rest = line[start..].trim();
-        if !rest.is_empty() {
-            out.push(rest.to_owned());
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn splits_sentences_lines_and_list_items() {
-        let text = "Dr. Moreau says it fades. UV makes it fade faster!\n\n1. A touch-up costs $250.\n2. Most people never need one";
-        assert_eq!(
-            split_sentences(text),
-            [
-                "Dr. Moreau says it fades.",
-                "UV makes it fade faster!",
-                "1. A touch-up costs $250.",
-                "2. Most people never need one"
-            ]
-        );
-    }
 
     #[test]
     fn questions_say_what_kind_of_fact_they_want() {
@@ -360,13 +301,5 @@ mod tests {
         assert!(!Expected::Money.found_in("It is affordable."));
         assert!(Expected::Duration.found_in("Redness settles within two days."));
         assert!(!Expected::Duration.found_in("Redness settles quickly."));
-    }
-
-    #[test]
-    fn decimals_do_not_split() {
-        assert_eq!(
-            split_sentences("It costs $4.50 per graft. Really."),
-            ["It costs $4.50 per graft.", "Really."]
-        );
     }
 }

@@ -23,6 +23,7 @@ mod rank;
 pub mod related;
 mod results;
 mod schema;
+mod sentences;
 mod suggest;
 mod synonyms;
 mod vocabulary;
