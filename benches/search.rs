@@ -110,7 +110,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     store.migrate().await?;
     kbql::import::import_file(&store, &corpus, |_| {}, &|_| {}).await?;
     // No cache: every keystroke is a full search.
-    let mut opened = Search::open(dir.path(), store, 0).await?;
+    let mut opened = Search::open(dir.path(), store, 0, None).await?;
     Search::catch_up(&mut opened.indexer, &|_, _| {}).await?;
     let search = opened.search;
 

@@ -43,6 +43,9 @@ pub struct Generation {
     /// whatever the outbox sequence does (a rebuild may lower that).
     pub index: u64,
     pub synonyms: u64,
+    /// How many batches of posts' vectors have been loaded (0 without a
+    /// model): a search by meaning changes as vectors land.
+    pub vectors: u64,
 }
 
 #[derive(Clone)]
@@ -135,7 +138,14 @@ mod tests {
     }
 
     fn key(index: u64, synonyms: u64, text: &'static str) -> Key {
-        Key(Generation { index, synonyms }, text)
+        Key(
+            Generation {
+                index,
+                synonyms,
+                vectors: 0,
+            },
+            text,
+        )
     }
 
     #[test]

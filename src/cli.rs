@@ -55,6 +55,10 @@ pub enum Command {
         /// Also list the queries whose best answer is not ranked first.
         #[arg(long)]
         misses: bool,
+        /// A sentence-embedding model directory: also measures matching by
+        /// meaning (the posts are embedded first).
+        #[arg(long, env = "KBQL_MODEL_DIR")]
+        model_dir: Option<PathBuf>,
     },
     /// Write a synthetic corpus of N posts as JSON Lines to stdout, for
     /// benchmarks.
@@ -110,7 +114,8 @@ pub async fn run(cli: Cli) -> CliResult {
             queries,
             corpus,
             misses,
-        } => run_eval(&queries, &corpus, misses).await,
+            model_dir,
+        } => run_eval(&queries, &corpus, misses, model_dir.as_deref()).await,
         Command::Gen { posts, seed } => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             crate::import::generate::generate(posts, seed, &mut out)?;
@@ -149,6 +154,29 @@ fn answer_table(ours: &eval::AnswerMetrics, baseline: &eval::AnswerMetrics) -> S
     out
 }
 
+/// What `answer` would give at stricter confidence thresholds than the one
+/// it ships with: answers given and the share right.
+fn confidence_table(m: &eval::AnswerMetrics) -> String {
+    let mut out = String::from("\nat confidence >=   answers  right\n");
+    for step in 0..=6 {
+        let at = crate::search::answer::MIN_CONFIDENCE + 0.05 * step as f32;
+        let kept: Vec<bool> = m
+            .given
+            .iter()
+            .filter(|(c, _)| *c >= at)
+            .map(|(_, r)| *r)
+            .collect();
+        let right = kept.iter().filter(|r| **r).count();
+        let share = if kept.is_empty() {
+            0.0
+        } else {
+            right as f64 / kept.len() as f64
+        };
+        out.push_str(&format!("{at:>17.2}   {:>7}  {share:.3}\n", kept.len()));
+    }
+    out
+}
+
 fn write_stdout(text: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
@@ -167,7 +195,17 @@ async fn run_serve(storage: &StorageConfig, serve: ServeConfig) -> CliResult {
     {
         tracing::info!(posts = summary.created, "loaded demo posts");
     }
-    let services = Services::start(&store, &storage.data_dir, serve.result_cache_bytes()).await?;
+    let semantic = match &serve.model_dir {
+        Some(dir) => Some(crate::config::load_model(dir).await?),
+        None => None,
+    };
+    let services = Services::start(
+        &store,
+        &storage.data_dir,
+        serve.result_cache_bytes(),
+        semantic,
+    )
+    .await?;
     let server = Server::bind(&serve, store, services.search.clone()).await?;
     tracing::info!("kbql listening on http://{}/graphql", server.local_addr());
     server.run().await;
@@ -278,7 +316,7 @@ async fn run_token(storage: &StorageConfig, cmd: TokenCommand) -> CliResult {
 async fn run_reindex(storage: &StorageConfig) -> CliResult {
     let store = storage.open_store().await?;
     let index = storage.data_dir.join("index");
-    let opened = Search::open(&storage.data_dir, store, 0)
+    let opened = Search::open(&storage.data_dir, store, 0, None)
         .await
         .explain(|| {
             format!(
@@ -310,7 +348,12 @@ async fn run_reindex(storage: &StorageConfig) -> CliResult {
     Ok(())
 }
 
-async fn run_eval(queries: &Path, corpus: &[PathBuf], misses: bool) -> CliResult {
+async fn run_eval(
+    queries: &Path,
+    corpus: &[PathBuf],
+    misses: bool,
+    model_dir: Option<&Path>,
+) -> CliResult {
     let text = std::fs::read_to_string(queries)
         .with_context(|| format!("cannot read {}", queries.display()))?;
     let judged = eval::parse_queries(&text).explain(|| format!("in {}", queries.display()))?;
@@ -330,7 +373,18 @@ async fn run_eval(queries: &Path, corpus: &[PathBuf], misses: bool) -> CliResult
             .await
             .explain(|| format!("cannot import {}", file.display()))?;
     }
-    let opened = Search::open(dir.path(), store.clone(), 0)
+    let semantic = match model_dir {
+        Some(dir) => {
+            let semantic = crate::config::load_model(dir).await?;
+            let (_, running) = tokio::sync::watch::channel(false);
+            crate::search::semantic::embed_missing(&semantic, &store, &running)
+                .await
+                .explain(|| "cannot embed the corpus".to_owned())?;
+            Some(semantic)
+        }
+        None => None,
+    };
+    let opened = Search::open(dir.path(), store.clone(), 0, semantic)
         .await
         .explain(|| "cannot open a scratch search index".to_owned())?;
     let mut indexer = opened.indexer;
@@ -339,12 +393,20 @@ async fn run_eval(queries: &Path, corpus: &[PathBuf], misses: bool) -> CliResult
         .explain(|| "cannot index the corpus".to_owned())?;
     let search = opened.search;
 
-    let ours = eval::evaluate(&search, &store, &judged, Mode::Full)
+    let ours = eval::evaluate(&search, &store, &judged, Mode::Full, false)
         .await
         .explain(|| "cannot run the judged queries".to_owned())?;
-    let baseline = eval::evaluate(&search, &store, &judged, Mode::Baseline)
+    let baseline = eval::evaluate(&search, &store, &judged, Mode::Baseline, false)
         .await
         .explain(|| "cannot run the judged queries".to_owned())?;
+    let hybrid = match search.semantic() {
+        Some(_) => Some(
+            eval::evaluate(&search, &store, &judged, Mode::Full, true)
+                .await
+                .explain(|| "cannot run the judged queries".to_owned())?,
+        ),
+        None => None,
+    };
     let corpus_name = if corpus.is_empty() {
         "the built-in demo posts".to_owned()
     } else {
@@ -354,49 +416,55 @@ async fn run_eval(queries: &Path, corpus: &[PathBuf], misses: bool) -> CliResult
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let group = |name: &str| format!("   {name:<22}");
     let mut out = format!(
-        "{} judged queries from {} over {} ({} posts)\n\n{:<12}{:>5}   {:>7} {:>6} {:>6}   {:>7} {:>6} {:>6}\n",
+        "{} judged queries from {} over {} ({} posts)\n\n{:<17}{}{}{}\n",
         judged.len(),
         queries.display(),
         corpus_name,
         store.count_all_published().await?,
         "",
-        "",
-        "kbql",
-        "",
-        "",
-        "BM25",
-        "",
-        "",
+        group("kbql (words)"),
+        group("BM25"),
+        if hybrid.is_some() {
+            group("kbql (words + meaning)")
+        } else {
+            String::new()
+        },
     );
+    let columns = |n: usize| "   MRR@10    P@1    R@3".repeat(n);
     out.push_str(&format!(
-        "{:<12}{:>5}   {:>7} {:>6} {:>6}   {:>7} {:>6} {:>6}\n",
-        "kind", "n", "MRR@10", "P@1", "R@3", "MRR@10", "P@1", "R@3"
+        "{:<12}{:>5}{}\n",
+        "kind",
+        "n",
+        columns(2 + usize::from(hybrid.is_some()))
     ));
-    let row = |name: &str, a: &eval::Metrics, b: &eval::Metrics| {
+    let figures = |m: &eval::Metrics| {
         format!(
-            "{:<12}{:>5}   {:>7.3} {:>6.3} {:>6.3}   {:>7.3} {:>6.3} {:>6.3}\n",
-            name,
-            a.queries,
-            a.mrr_at_10,
-            a.precision_at_1,
-            a.recall_at_3,
-            b.mrr_at_10,
-            b.precision_at_1,
-            b.recall_at_3
+            "   {:>6.3} {:>6.3} {:>6.3}",
+            m.mrr_at_10, m.precision_at_1, m.recall_at_3
         )
     };
-    for (kind, m) in &ours.by_kind {
-        out.push_str(&row(
-            kind,
-            m,
-            baseline
-                .by_kind
-                .get(kind)
-                .unwrap_or(&eval::Metrics::default()),
-        ));
+    let none = eval::Metrics::default();
+    let row = |name: &str, pick: &dyn Fn(&eval::Report) -> Option<eval::Metrics>| {
+        let a = pick(&ours).unwrap_or(none);
+        let mut line = format!(
+            "{:<12}{:>5}{}{}",
+            name,
+            a.queries,
+            figures(&a),
+            figures(&pick(&baseline).unwrap_or(none))
+        );
+        if let Some(h) = &hybrid {
+            line.push_str(&figures(&pick(h).unwrap_or(none)));
+        }
+        line.push('\n');
+        line
+    };
+    for kind in ours.by_kind.keys() {
+        out.push_str(&row(kind, &|r| r.by_kind.get(kind).copied()));
     }
-    out.push_str(&row("all", &ours.overall, &baseline.overall));
+    out.push_str(&row("all", &|r| Some(r.overall)));
 
     let answers = eval::evaluate_answers(&judged, |q| eval::kbql_answer(&search, q))
         .await
@@ -406,13 +474,16 @@ async fn run_eval(queries: &Path, corpus: &[PathBuf], misses: bool) -> CliResult
             .await
             .explain(|| "cannot run the judged questions".to_owned())?;
     out.push_str(&answer_table(&answers, &plain_answers));
+    out.push_str(&confidence_table(&answers));
     if misses {
         out.push_str("\nkbql: answers wrong or missing (query -> what was said):\n");
         for (q, said) in &answers.misses {
-            out.push_str(&format!(
-                "  {q:?} -> {}\n",
-                said.as_deref().unwrap_or("(no answer)")
-            ));
+            match said {
+                Some((text, confidence)) => {
+                    out.push_str(&format!("  {q:?} -> ({confidence:.2}) {text}\n"))
+                }
+                None => out.push_str(&format!("  {q:?} -> (no answer)\n")),
+            }
         }
     }
     if misses {

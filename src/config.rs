@@ -2,7 +2,8 @@
 //! flag and an environment variable; flags win.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::Args;
 
@@ -10,6 +11,7 @@ use anyhow::Context;
 
 use crate::error::{Explain, OperatorResult, redacted_url};
 use crate::limits::Limits;
+use crate::search::semantic::{Semantic, SentenceModel};
 use crate::store::Store;
 
 /// Storage options, accepted by every subcommand.
@@ -72,6 +74,14 @@ pub struct ServeConfig {
     /// Entries are dropped whenever the index or the synonyms change.
     #[arg(long, env = "KBQL_SEARCH_CACHE_MB", default_value_t = Limits::SEARCH_CACHE_MB)]
     pub search_cache_mb: u64,
+
+    /// A sentence-embedding model directory (all-MiniLM-L6-v2 in the
+    /// sentence-transformers layout; `scripts/model/fetch_minilm.sh` makes
+    /// one and checks it) for matching by meaning in `answer`,
+    /// `similarQuestions` and finished search queries. Without one, kbql
+    /// matches words only.
+    #[arg(long, env = "KBQL_MODEL_DIR")]
+    pub model_dir: Option<PathBuf>,
 
     /// Production mode: no introspection, no GraphiQL page, and no "did you
     /// mean" field suggestions in errors.
@@ -248,6 +258,23 @@ impl ServeConfig {
     pub fn response_cache_bytes(&self) -> u64 {
         self.search_cache_mb.saturating_mul(1 << 20) / 4
     }
+}
+
+/// Loads the sentence-embedding model in `dir` (its weights' checksum
+/// checked), for matching by meaning.
+pub async fn load_model(dir: &Path) -> OperatorResult<Arc<Semantic>> {
+    let owned = dir.to_owned();
+    let model = tokio::task::spawn_blocking(move || SentenceModel::load(&owned))
+        .await
+        .context("the model loader stopped")?
+        .with_context(|| {
+            format!(
+                "cannot load the sentence-embedding model in {}",
+                dir.display()
+            )
+        })?;
+    tracing::info!(model = model.model_version(), dir = %dir.display(), "loaded the sentence-embedding model");
+    Ok(Arc::new(Semantic::new(Arc::new(model))))
 }
 
 impl Default for ServeConfig {

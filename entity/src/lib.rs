@@ -9,6 +9,7 @@ pub mod instance_secret;
 pub mod outbox;
 pub mod post;
 pub mod post_tag;
+pub mod post_vector;
 pub mod search_log;
 pub mod synonym_group;
 pub mod tag;

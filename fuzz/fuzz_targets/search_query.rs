@@ -62,7 +62,7 @@ fn fixture() -> &'static Fixture {
                     .await
                     .expect("synonym group");
             }
-            let services = Services::start(&store, dir.path(), 0)
+            let services = Services::start(&store, dir.path(), 0, None)
                 .await
                 .expect("search starts");
             let search = services.search.clone();

@@ -10,6 +10,7 @@ mod m20261125_000001_init;
 mod m20261125_000002_search;
 mod m20261125_000003_audit_log;
 mod m20261201_000004_instance_secret;
+mod m20261202_000005_post_vector;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_search::Migration),
             Box::new(m20261125_000003_audit_log::Migration),
             Box::new(m20261201_000004_instance_secret::Migration),
+            Box::new(m20261202_000005_post_vector::Migration),
         ]
     }
 }

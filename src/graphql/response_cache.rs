@@ -343,6 +343,7 @@ mod tests {
         let g = Generation {
             index: 1,
             synonyms: 0,
+            vectors: 0,
         };
         let q = "query($q: String!) { search(query: $q) { totalCount } }";
         let with = |v: serde_json::Value| {

@@ -55,6 +55,9 @@ pub async fn similar_questions(
 ) -> Result<Vec<SearchHit>> {
     let mut params = SearchParams::new(text.into_string(), limit);
     params.filters.kind = Some(PostKind::Question.as_str().to_owned());
+    // A visitor writing a question has finished a thought: worth the
+    // milliseconds its meaning costs.
+    params.by_meaning = true;
     Ok(SearchHit::all(&results(ctx, &params).await?))
 }
 
@@ -79,6 +82,9 @@ impl SearchQuery {
     /// completed as you type, synonym-aware. The query is plain words (at
     /// most 500 characters); punctuation and operators are just text.
     /// `tags` keeps posts carrying all of them; `category` one category.
+    /// `semantic: true` also finds posts close in meaning when the server
+    /// has a model (about 15 ms more per new query, so meant for a
+    /// submitted query rather than every keystroke); ignored without one.
     /// Page with `first` (1 to 100, default 10) and `after`, through the
     /// best 1,000 matches.
     #[graphql(
@@ -93,6 +99,7 @@ impl SearchQuery {
         category: Option<String>,
         first: Option<i32>,
         after: Option<String>,
+        #[graphql(default = false)] semantic: bool,
     ) -> Result<SearchConnection> {
         let text = search_text("query", &query)?;
         let limit = page_size(Limits::SEARCH_PAGE_SIZE, "first", first)?;
@@ -113,6 +120,7 @@ impl SearchQuery {
         let wants = ctx.look_ahead();
         params.with_facets = wants.field("facets").exists();
         params.log_as = Some("search");
+        params.by_meaning = semantic;
         let page = results(ctx, &params).await?;
         Ok(SearchConnection { offset, page })
     }

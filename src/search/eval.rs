@@ -102,6 +102,7 @@ pub async fn evaluate(
     store: &Store,
     queries: &[Judged],
     mode: Mode,
+    by_meaning: bool,
 ) -> Result<Report> {
     let mut all = Sums::default();
     let mut kinds: BTreeMap<String, Sums> = BTreeMap::new();
@@ -109,6 +110,8 @@ pub async fn evaluate(
     for q in queries.iter().filter(|q| !q.unanswerable()) {
         let mut params = SearchParams::new(q.query.clone(), 10);
         params.mode = mode;
+        params.by_meaning = by_meaning;
+        search.understand(&mut params).await?;
         let outcome = search.search(&params)?;
         let ids: Vec<i64> = outcome.hits.iter().map(|h| h.post_id).collect();
         let posts = store.posts_by_ids(&ids).await?;
@@ -157,6 +160,9 @@ pub struct AnswerMetrics {
     pub silent: usize,
     /// The queries answered wrongly or left unanswered, with what was said.
     pub misses: Vec<(String, Answered)>,
+    /// Every answer given: its confidence, and whether it was right (for
+    /// an unanswerable question, never).
+    pub given: Vec<(f32, bool)>,
 }
 
 impl AnswerMetrics {
@@ -185,8 +191,9 @@ fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
-/// What an answerer made of one query: the sentences, or silence.
-pub type Answered = Option<String>;
+/// What an answerer made of one query: the sentences and the confidence,
+/// or silence.
+pub type Answered = Option<(String, f32)>;
 
 /// Judges `answer` (kbql's, or the baseline's) on the queries.
 pub async fn evaluate_answers<F, Fut>(queries: &[Judged], mut answer: F) -> Result<AnswerMetrics>
@@ -206,16 +213,20 @@ where
         if q.unanswerable() {
             m.unanswerable += 1;
             m.silent_on_unanswerable += usize::from(given.is_none());
-            if given.is_some() {
+            if let Some((_, confidence)) = &given {
+                m.given.push((*confidence, false));
                 m.misses.push((q.query.clone(), given));
             }
             continue;
         }
         m.answerable += 1;
         let right = match (&given, &q.answer) {
-            (Some(text), Some(phrase)) => holds(text, phrase),
+            (Some((text, _)), Some(phrase)) => holds(text, phrase),
             _ => false,
         };
+        if let Some((_, confidence)) = &given {
+            m.given.push((*confidence, right));
+        }
         m.answered += usize::from(given.is_some());
         m.right += usize::from(right);
         if !right {
@@ -227,7 +238,12 @@ where
 
 /// Whether `text` holds `phrase`, ignoring case and how lines were wrapped.
 pub fn holds(text: &str, phrase: &str) -> bool {
-    let squeeze = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let squeeze = |t: &str| {
+        t.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     squeeze(text).contains(&squeeze(phrase))
 }
 
@@ -236,7 +252,7 @@ pub async fn kbql_answer(search: &Search, question: String) -> Result<Answered> 
     Ok(search
         .answer(&question)
         .await?
-        .map(|found| found.sentences.join(" ")))
+        .map(|found| (found.sentences.join(" "), found.confidence)))
 }
 
 /// The answer a plain engine would give: BM25's first post, and in it the
@@ -265,7 +281,7 @@ pub async fn baseline_answer(search: &Search, store: &Store, question: String) -
             Some((b, _)) if b >= n => best,
             _ => Some((n, s)),
         })
-        .map(|(_, s)| s))
+        .map(|(_, s)| (s, 1.0)))
 }
 
 #[cfg(test)]
@@ -283,7 +299,10 @@ mod tests {
 
     #[test]
     fn phrases_match_across_line_breaks_and_case() {
-        assert!(holds("It costs\n  $250 for a\ntouch-up.", "$250 for a touch-up"));
+        assert!(holds(
+            "It costs\n  $250 for a\ntouch-up.",
+            "$250 for a touch-up"
+        ));
         assert!(!holds("It costs $300.", "$250"));
     }
 
@@ -298,11 +317,11 @@ mod tests {
             judged("prefix", None),
         ];
         let mut replies = vec![
-            Some("It takes two weeks.".to_owned()),
-            Some("It takes a month.".to_owned()),
+            Some(("It takes two weeks.".to_owned(), 0.9)),
+            Some(("It takes a month.".to_owned(), 0.5)),
             None,
             None,
-            Some("Something.".to_owned()),
+            Some(("Something.".to_owned(), 0.4)),
         ]
         .into_iter();
         let m = evaluate_answers(&queries, |_| {
@@ -312,9 +331,13 @@ mod tests {
         .await
         .unwrap();
         assert_eq!((m.answerable, m.answered, m.right), (3, 2, 1));
-        assert_eq!((m.unanswerable, m.silent_on_unanswerable, m.silent), (2, 1, 2));
+        assert_eq!(
+            (m.unanswerable, m.silent_on_unanswerable, m.silent),
+            (2, 1, 2)
+        );
         assert_eq!(m.precision(), 0.5);
         assert_eq!(m.no_answer_precision(), 0.5);
         assert_eq!(m.no_answer_recall(), 0.5);
+        assert_eq!(m.given, [(0.9, true), (0.5, false), (0.4, false)]);
     }
 }

@@ -3,18 +3,22 @@
 //! reports what it found. What a page shows of each post, and the caches,
 //! are `results`'.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::Facet;
-use tantivy::{DocAddress, Score, Searcher};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Score, Searcher, Term};
 
 use super::Search;
 use super::highlight::Highlighter;
 use super::planner::{Filters, Mode, Plan};
 use super::rank::{phrasing, rerank, rescore};
+use super::semantic::fuse;
 use super::suggest::did_you_mean;
 use crate::error::{Error, Result};
 use crate::limits::Limits;
@@ -27,6 +31,11 @@ pub const MAX_RESULT_WINDOW: usize = Limits::RESULT_WINDOW;
 /// Re-ranking looks at least this many candidates, so that a post that
 /// covers the whole question can climb from below the first page.
 const MIN_RERANK: usize = 20;
+/// Posts nearest in meaning that join the candidates.
+const SEMANTIC_CANDIDATES: usize = 20;
+/// The words' share of a fused score (see `semantic::fusion`), chosen on
+/// the dev half of the evaluation.
+const LEXICAL_WEIGHT: f32 = 0.3;
 
 #[derive(Debug, Clone)]
 pub struct SearchParams {
@@ -38,6 +47,11 @@ pub struct SearchParams {
     pub with_facets: bool,
     /// What to call this search in the analytics log; `None` logs nothing.
     pub log_as: Option<&'static str>,
+    /// Match by meaning as well as by words, when a model is loaded.
+    pub by_meaning: bool,
+    /// The query's meaning as a vector: `Search::understand` fills it in
+    /// when `by_meaning` asks for it.
+    pub meaning: Option<Arc<Vec<f32>>>,
 }
 
 impl SearchParams {
@@ -50,6 +64,8 @@ impl SearchParams {
             mode: Mode::Full,
             with_facets: false,
             log_as: None,
+            by_meaning: false,
+            meaning: None,
         }
     }
 }
@@ -58,6 +74,9 @@ impl SearchParams {
 pub struct Hit {
     pub post_id: i64,
     pub score: f32,
+    /// The cosine between the post's vector and the query's, when the
+    /// search matched by meaning.
+    pub cosine: Option<f32>,
 }
 
 pub struct SearchOutcome {
@@ -103,18 +122,20 @@ impl Search {
             highlighter,
             plan,
         };
+        let wanted = params.offset + params.limit;
+        let window = match params.mode {
+            Mode::Full => wanted.clamp(MIN_RERANK, MAX_RESULT_WINDOW),
+            Mode::Baseline => wanted.max(1),
+        };
+        let mut ranked = Vec::new();
         if let Some(query) = outcome.plan.query(&fields, &params.filters) {
-            let wanted = params.offset + params.limit;
-            let window = match params.mode {
-                Mode::Full => wanted.clamp(MIN_RERANK, MAX_RESULT_WINDOW),
-                Mode::Baseline => wanted.max(1),
-            };
             let top = TopDocs::with_limit(window).order_by_score();
             // One pass scores every match, ranking and counting at once:
             // cheaper than block-max WAND (what `top` alone would do)
             // followed by a second walk of the same union for the count
             // (`cargo bench --bench search`).
-            let (mut ranked, total) = if params.with_facets {
+            let total;
+            (ranked, total) = if params.with_facets {
                 let mut facets = FacetCollector::for_field("tag_facet");
                 facets.add_facet(Facet::root());
                 let (ranked, counts, total) = searcher
@@ -139,10 +160,48 @@ impl Search {
                 ranked = rerank(ranked, &rescored, &phrased);
             }
             outcome.total = total;
-            outcome.hits = post_ids(
-                &searcher,
-                ranked.into_iter().skip(params.offset).take(params.limit),
-            )?;
+        }
+        let semantic = self
+            .inner
+            .semantic
+            .as_ref()
+            .filter(|_| params.mode == Mode::Full);
+        match (semantic, &params.meaning) {
+            (Some(semantic), Some(meaning)) => {
+                let lexical = post_ids(&searcher, ranked.into_iter())?;
+                let known: HashSet<i64> = lexical.iter().map(|h| h.post_id).collect();
+                let near: Vec<i64> = semantic
+                    .nearest(meaning, SEMANTIC_CANDIDATES)
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .filter(|id| !known.contains(id))
+                    .collect();
+                let admitted = self.admitted(&searcher, &params.filters, &near)?;
+                outcome.total += admitted.len();
+                let lexical: Vec<(i64, f32)> =
+                    lexical.iter().map(|h| (h.post_id, h.score)).collect();
+                outcome.hits = fuse(
+                    &lexical,
+                    &admitted,
+                    |id| semantic.cosine(id, meaning),
+                    LEXICAL_WEIGHT,
+                )
+                .into_iter()
+                .skip(params.offset)
+                .take(params.limit)
+                .map(|f| Hit {
+                    post_id: f.post_id,
+                    score: f.score,
+                    cosine: Some(f.cosine),
+                })
+                .collect();
+            }
+            _ => {
+                outcome.hits = post_ids(
+                    &searcher,
+                    ranked.into_iter().skip(params.offset).take(params.limit),
+                )?;
+            }
         }
         if params.mode == Mode::Full && outcome.total < 3 {
             outcome.did_you_mean = did_you_mean(
@@ -154,6 +213,51 @@ impl Search {
         }
         self.log_search(params, outcome.total, started);
         Ok(outcome)
+    }
+
+    /// Fills in the query's vector when `params` matches by meaning and a
+    /// model is loaded.
+    pub async fn understand(&self, params: &mut SearchParams) -> Result<()> {
+        if let Some(semantic) = &self.inner.semantic
+            && params.by_meaning
+            && params.meaning.is_none()
+            && params.mode == Mode::Full
+        {
+            params.meaning = Some(semantic.query_vector(&params.text).await?);
+        }
+        Ok(())
+    }
+
+    /// Which of `ids` are in the index (published) and pass `filters`, in
+    /// the order given.
+    fn admitted(&self, searcher: &Searcher, filters: &Filters, ids: &[i64]) -> Result<Vec<i64>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let fields = self.inner.index.fields;
+        let any_of: Box<dyn Query> = Box::new(BooleanQuery::new(
+            ids.iter()
+                .map(|&id| {
+                    let term = Term::from_field_u64(fields.id, id as u64);
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    (Occur::Should, q)
+                })
+                .collect(),
+        ));
+        let query = filters.restrict(&fields, any_of);
+        let found = searcher
+            .search(&query, &TopDocs::with_limit(ids.len()).order_by_score())
+            .map_err(Error::internal)?;
+        let present: HashSet<i64> = post_ids(searcher, found.into_iter())?
+            .into_iter()
+            .map(|h| h.post_id)
+            .collect();
+        Ok(ids
+            .iter()
+            .copied()
+            .filter(|id| present.contains(id))
+            .collect())
     }
 
     /// Records a search in the analytics log when `params` asks for it;
@@ -203,6 +307,7 @@ pub(super) fn post_ids(
             out.push(Hit {
                 post_id: id as i64,
                 score,
+                cosine: None,
             });
         }
     }

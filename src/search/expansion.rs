@@ -147,6 +147,7 @@ impl Keyed for WordKey {
         Generation {
             index: self.index,
             synonyms: 0,
+            vectors: 0,
         }
     }
 

@@ -23,6 +23,7 @@ mod rank;
 pub mod related;
 mod results;
 mod schema;
+pub mod semantic;
 mod sentences;
 mod suggest;
 mod synonyms;
@@ -48,6 +49,7 @@ use crate::store::Store;
 use expansion::WordConcepts;
 use index::SearchIndex;
 use results::ResultCaches;
+use semantic::Semantic;
 use synonyms::Synonyms;
 
 /// The read side of search, shared by every request. Cheap to clone.
@@ -67,6 +69,8 @@ struct Inner {
     log: analytics::Logger,
     word_concepts: WordConcepts,
     results: ResultCaches,
+    /// Matching by meaning, when a model was given.
+    semantic: Option<Arc<Semantic>>,
 }
 
 /// What `Search::open` hands back: the read side, and the indexer to run.
@@ -81,7 +85,12 @@ impl Search {
     /// Opens (or creates) the index under `data_dir` and its indexer.
     /// `cache_bytes` is the memory for recent pages of results and the
     /// posts they showed; 0 keeps none.
-    pub async fn open(data_dir: &Path, store: Store, cache_bytes: u64) -> Result<Opened> {
+    pub async fn open(
+        data_dir: &Path,
+        store: Store,
+        cache_bytes: u64,
+        semantic: Option<Arc<Semantic>>,
+    ) -> Result<Opened> {
         let index = Arc::new(SearchIndex::open_or_create(&index::folder(data_dir))?);
         let (applied, applied_rx) = watch::channel(index.watermark()?);
         let indexer = Indexer::new(store.clone(), index.clone(), Arc::new(applied))?;
@@ -98,6 +107,7 @@ impl Search {
                 ready: ready_rx,
                 word_concepts: WordConcepts::new(crate::limits::Limits::WORD_EXPANSION_BYTES),
                 results: ResultCaches::new(cache_bytes),
+                semantic,
             }),
         };
         Ok(Opened {
@@ -140,7 +150,13 @@ impl Search {
                 .generation()
                 .generation_id(),
             synonyms: self.inner.synonyms_version.load(Ordering::Acquire),
+            vectors: self.inner.semantic.as_ref().map_or(0, |s| s.version()),
         }
+    }
+
+    /// Matching by meaning, when a model was given.
+    pub fn semantic(&self) -> Option<&Arc<Semantic>> {
+        self.inner.semantic.as_ref()
     }
 
     /// How many posts the index holds (the searcher's current view).

@@ -43,6 +43,42 @@ pub struct Filters {
     pub kind: Option<String>,
 }
 
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty() && self.category.is_none() && self.kind.is_none()
+    }
+
+    /// `query`, keeping only the posts these filters let through.
+    pub fn restrict(&self, fields: &Fields, query: Box<dyn Query>) -> Box<dyn Query> {
+        if self.is_empty() {
+            return query;
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        for tag in &self.tags {
+            let term = Term::from_facet(fields.tag_facet, &Facet::from_path([tag.as_str()]));
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
+        }
+        if let Some(category) = &self.category {
+            let term = Term::from_field_text(fields.category, category);
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
+        }
+        if let Some(kind) = &self.kind {
+            let term = Term::from_field_text(fields.kind, kind);
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub mode: Mode,
@@ -181,34 +217,7 @@ impl Plan {
             )),
             Mode::Full => self.retrieval_query(fields),
         };
-        let filtered =
-            !filters.tags.is_empty() || filters.category.is_some() || filters.kind.is_some();
-        if !filtered {
-            return Some(scoring);
-        }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, scoring)];
-        for tag in &filters.tags {
-            let term = Term::from_facet(fields.tag_facet, &Facet::from_path([tag.as_str()]));
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-            ));
-        }
-        if let Some(category) = &filters.category {
-            let term = Term::from_field_text(fields.category, category);
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-            ));
-        }
-        if let Some(kind) = &filters.kind {
-            let term = Term::from_field_text(fields.kind, kind);
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-            ));
-        }
-        Some(Box::new(BooleanQuery::new(clauses)))
+        Some(filters.restrict(fields, scoring))
     }
 
     /// What finds the candidates: one flat union of the query's stems

@@ -88,6 +88,7 @@ pub struct PageKey {
     offset: usize,
     limit: usize,
     with_facets: bool,
+    by_meaning: bool,
 }
 
 impl PageKey {
@@ -106,6 +107,7 @@ impl PageKey {
             offset: params.offset,
             limit: params.limit,
             with_facets: params.with_facets,
+            by_meaning: params.by_meaning,
         }
     }
 }
@@ -181,7 +183,9 @@ impl Search {
             self.log_search(params, page.total, started);
             return Ok(page);
         }
-        let outcome = self.search(params)?;
+        let mut params = params.clone();
+        self.understand(&mut params).await?;
+        let outcome = self.search(&params)?;
         let hits = self
             .posts_of(generation, &outcome.hits)
             .await?
@@ -250,6 +254,7 @@ mod tests {
             Generation {
                 index: 1,
                 synonyms: 0,
+                vectors: 0,
             },
             &params,
         );
@@ -262,6 +267,7 @@ mod tests {
         let g = Generation {
             index: 1,
             synonyms: 0,
+            vectors: 0,
         };
         let base = SearchParams::new("fade", 10);
         let mut paged = base.clone();
@@ -270,7 +276,9 @@ mod tests {
         filtered.filters.category = Some("aftercare".into());
         let mut faceted = base.clone();
         faceted.with_facets = true;
-        let keys = [&base, &paged, &filtered, &faceted].map(|p| PageKey::new(g, p));
+        let mut by_meaning = base.clone();
+        by_meaning.by_meaning = true;
+        let keys = [&base, &paged, &filtered, &faceted, &by_meaning].map(|p| PageKey::new(g, p));
         for (i, a) in keys.iter().enumerate() {
             for b in &keys[i + 1..] {
                 assert_ne!(a, b);
@@ -279,7 +287,10 @@ mod tests {
         let later = Generation {
             index: 2,
             synonyms: 0,
+            vectors: 0,
         };
         assert_ne!(PageKey::new(g, &base), PageKey::new(later, &base));
+        let vectors_landed = Generation { vectors: 1, ..g };
+        assert_ne!(PageKey::new(g, &base), PageKey::new(vectors_landed, &base));
     }
 }

@@ -19,37 +19,54 @@ pub fn split_sentences(text: &str) -> Vec<String> {
     out
 }
 
-/// Lines as they were written, before wrapping: a line continues the one
-/// before it unless a paragraph, a list item or a line that introduces
-/// something (ending with a colon) intervenes. Markup lines are dropped.
+/// Lines as they were written, before wrapping. A line was wrapped when
+/// it fills most of its paragraph's width (the longest line): a shorter
+/// one ended where its writer ended it (a line of code, a list without
+/// markers). A line ending with a colon introduces what follows, and a
+/// list item starts a line of its own. Markup lines are dropped.
 fn logical_lines(text: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
-    let mut open = false;
-    for raw in text.lines() {
-        let line = raw.trim();
-        if line.is_empty() {
-            open = false;
-            continue;
-        }
-        if is_markup(line) {
-            open = false;
-            continue;
-        }
-        let continues = open && !starts_item(line);
-        match lines.last_mut() {
-            Some(last) if continues => {
-                // A word broken at a hyphen by wrapping ("GNU/\nLinux",
-                // "https://\nwww") joins without a space.
-                if !last.ends_with(['/', '-']) {
-                    last.push(' ');
+    for paragraph in paragraphs(text) {
+        let width = paragraph
+            .iter()
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut open = false;
+        for line in paragraph {
+            let continues = open && !starts_item(line);
+            match lines.last_mut() {
+                Some(last) if continues => {
+                    // A word broken at a slash or hyphen by wrapping
+                    // ("GNU/\nLinux", "https://\nwww") joins without a space.
+                    if !last.ends_with(['/', '-']) {
+                        last.push(' ');
+                    }
+                    last.push_str(line);
                 }
-                last.push_str(line);
+                _ => lines.push(line.to_owned()),
             }
-            _ => lines.push(line.to_owned()),
+            let fills = line.chars().count() * 10 >= width * 6;
+            open = fills && !line.ends_with(':');
         }
-        open = !line.ends_with(':');
     }
     lines
+}
+
+/// Runs of non-blank lines, trimmed, without markup lines.
+fn paragraphs(text: &str) -> Vec<Vec<&str>> {
+    let mut out: Vec<Vec<&str>> = vec![Vec::new()];
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            if out.last().is_some_and(|p| !p.is_empty()) {
+                out.push(Vec::new());
+            }
+        } else if !is_markup(line) {
+            out.last_mut().expect("never empty").push(line);
+        }
+    }
+    out.retain(|p| !p.is_empty());
+    out
 }
 
 /// A list item: "1.", "2)", "a)", "-", "*" or "•" and a space.
@@ -57,7 +74,10 @@ fn starts_item(line: &str) -> bool {
     if let Some(rest) = line.strip_prefix(['-', '*', '•']) {
         return rest.starts_with(' ');
     }
-    let marker: String = line.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let marker: String = line
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
     let rest = &line[marker.len()..];
     let numbered = !marker.is_empty()
         && (marker.chars().all(|c| c.is_ascii_digit())
@@ -78,8 +98,17 @@ fn is_markup(line: &str) -> bool {
     // Sphinx index entries: "single: global interpreter lock". Other
     // "label: text" lines ("price: $250") are content.
     const INDEX_ENTRIES: &[&str] = &[
-        "single", "pair", "triple", "see", "seealso", "module", "keyword", "operator",
-        "object", "statement", "builtin",
+        "single",
+        "pair",
+        "triple",
+        "see",
+        "seealso",
+        "module",
+        "keyword",
+        "operator",
+        "object",
+        "statement",
+        "builtin",
     ];
     line.split_once(':').is_some_and(|(label, rest)| {
         INDEX_ENTRIES.contains(&label) && !rest.trim_end().ends_with(['.', '?', '!'])
@@ -110,10 +139,7 @@ fn split_line(line: &str, out: &mut Vec<String>) {
         // either; a sentence's next word starts with a capital, a digit or
         // an opening mark.
         let next_word = line[i + c.len_utf8()..].trim_start();
-        let starts_sentence = next_word
-            .chars()
-            .next()
-            .is_none_or(|n| !n.is_lowercase());
+        let starts_sentence = next_word.chars().next().is_none_or(|n| !n.is_lowercase());
         if is_abbreviation || is_list_marker || !starts_sentence {
             continue;
         }
@@ -150,17 +176,35 @@ mod tests {
 
     #[test]
     fn wrapped_lines_do_not_end_sentences() {
-        let text = "One is performance: knowing that a string is immutable means we can allocate\nspace for it at creation time. The other\nis safety.";
+        let text = "One is performance: knowing that a string is immutable means we can allocate\nspace for it at creation time. The other is safety, which the interpreter\nchecks.";
         assert_eq!(
             split_sentences(text),
             [
                 "One is performance: knowing that a string is immutable means we can allocate space for it at creation time.",
-                "The other is safety."
+                "The other is safety, which the interpreter checks."
             ]
         );
         assert_eq!(
-            split_sentences("Install Debian\nGNU/\nLinux from https://\nwww.debian.org today."),
-            ["Install Debian GNU/Linux from https://www.debian.org today."]
+            split_sentences(
+                "Please see the pages for the port at https://www.debian.org/ (https://\nwww.debian.org/ports/hurd/) for more about Debian GNU/\nHurd, a kernel."
+            ),
+            [
+                "Please see the pages for the port at https://www.debian.org/ (https://www.debian.org/ports/hurd/) for more about Debian GNU/Hurd, a kernel."
+            ]
+        );
+    }
+
+    #[test]
+    fn short_lines_end_where_their_writer_ended_them() {
+        let text = "Official images contain symlinks like these ones, for compatibility:\n/dists/frozen -> bullseye/\n/dists/stable -> bullseye/\n\nThey point at one release, which is\nthe one on the disc.";
+        assert_eq!(
+            split_sentences(text),
+            [
+                "Official images contain symlinks like these ones, for compatibility:",
+                "/dists/frozen -> bullseye/",
+                "/dists/stable -> bullseye/",
+                "They point at one release, which is the one on the disc."
+            ]
         );
     }
 
@@ -168,7 +212,7 @@ mod tests {
     fn a_line_ending_with_a_colon_introduces_what_follows() {
         assert_eq!(
             split_sentences("Bring two things:\nyour ID\nyour booking"),
-            ["Bring two things:", "your ID your booking"]
+            ["Bring two things:", "your ID", "your booking"]
         );
     }
 
@@ -180,7 +224,10 @@ mod tests {
             ["The lock is held by one thread at a time."]
         );
         // A label that starts content stays.
-        assert_eq!(split_sentences("price: $250 a session"), ["price: $250 a session"]);
+        assert_eq!(
+            split_sentences("price: $250 a session"),
+            ["price: $250 a session"]
+        );
     }
 
     #[test]

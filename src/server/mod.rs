@@ -30,6 +30,7 @@ use crate::error::{Error, Explain, OperatorResult};
 use crate::graphql::{Documents, KbSchema, PublicIds, build_schema};
 use crate::rate_limit::RateLimits;
 use crate::search::Search;
+use crate::search::semantic::{Semantic, run_embedder};
 use crate::store::Store;
 use connections::{ConnectionLimits, OpenConnections};
 use graphql_http::{HttpPolicy, PREFLIGHT_HEADERS, refuse};
@@ -104,8 +105,9 @@ impl Services {
         store: &Store,
         data_dir: &Path,
         cache_bytes: u64,
+        semantic: Option<Arc<Semantic>>,
     ) -> OperatorResult<Services> {
-        let opened = Search::open(data_dir, store.clone(), cache_bytes)
+        let opened = Search::open(data_dir, store.clone(), cache_bytes, semantic.clone())
             .await
             .explain(|| {
                 format!(
@@ -129,10 +131,18 @@ impl Services {
             indexer.run(stop).await;
         });
         let refresh = tokio::spawn(opened.search.clone().refresh_synonyms(shutdown.subscribe()));
+        let mut tasks = vec![indexing, refresh];
+        if let Some(semantic) = semantic {
+            tasks.push(tokio::spawn(run_embedder(
+                semantic,
+                store.clone(),
+                shutdown.subscribe(),
+            )));
+        }
         Ok(Services {
             search: opened.search,
             shutdown,
-            tasks: vec![indexing, refresh],
+            tasks,
         })
     }
 

@@ -46,13 +46,17 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
          kbql_response_cache_hits_total {}\n\
          # HELP kbql_http_connections HTTP connections open now.\n\
          # TYPE kbql_http_connections gauge\n\
-         kbql_http_connections {}\n",
+         kbql_http_connections {}\n\
+         # HELP kbql_post_vectors Posts whose meaning vector is loaded (0 without a model).\n\
+         # TYPE kbql_post_vectors gauge\n\
+         kbql_post_vectors {}\n",
         state.store.sql_statement_count(),
         state.search.applied(),
         state.search.indexed_posts(),
         state.search.index_segments(),
         state.kept.hits(),
-        state.connections.get()
+        state.connections.get(),
+        state.search.semantic().map_or(0, |s| s.vector_count())
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

@@ -16,6 +16,7 @@ mod snapshot;
 mod synonyms;
 mod taxonomy;
 mod tokens;
+mod vectors;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,6 +37,7 @@ pub use search_log::{QueryCount, SearchLogEntry, SearchStats};
 pub use synonyms::SynonymGroup;
 pub use taxonomy::{LabelCount, LabelKind};
 pub use tokens::TokenRecord;
+pub use vectors::{EmbeddingSource, StoredVector};
 
 use crate::error::Result;
 

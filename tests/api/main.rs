@@ -12,6 +12,7 @@ mod hostile_documents;
 mod http_fuzz;
 mod limits;
 mod listing;
+mod meaning;
 mod mutation_limits;
 mod operator_errors;
 mod questions;

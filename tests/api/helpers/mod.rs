@@ -3,9 +3,11 @@
 //! `on_both_backends!` runs a test on each database; the binary as a
 //! process lives in `process`.
 
+mod model;
 mod postgres;
 mod process;
 
+pub use model::model_dir;
 pub use postgres::{POSTGRES_VAR, PostgresDb};
 pub use process::{Backend, ServeProcess, index_folder, kbql_cli};
 
@@ -88,6 +90,7 @@ impl TestApp {
             bind: "127.0.0.1:0".parse().unwrap(),
             asks_per_minute: 0,
             searches_per_minute: 0,
+            model_dir: None,
             ..ServeConfig::default()
         }
     }
@@ -103,6 +106,19 @@ impl TestApp {
             data_dir.path().join("kbql.db").display()
         );
         Self::spawn_with(data_dir, url, None, config).await
+    }
+
+    /// A server that matches by meaning with the real model; `None` (after
+    /// saying so once, visibly) when the model is not on this machine.
+    pub async fn spawn_with_model() -> Option<TestApp> {
+        let dir = model_dir()?;
+        Some(
+            Self::spawn_sqlite_with(ServeConfig {
+                model_dir: Some(dir),
+                ..Self::config()
+            })
+            .await,
+        )
     }
 
     /// `None` (after saying so once, visibly) when no PostgreSQL is configured.
@@ -133,9 +149,18 @@ impl TestApp {
     ) -> TestApp {
         let store = Store::connect(&database_url).await.expect("connect");
         store.migrate().await.expect("migrate");
-        let services = Services::start(&store, data_dir.path(), config.result_cache_bytes())
-            .await
-            .expect("search starts");
+        let semantic = match &config.model_dir {
+            Some(dir) => Some(model::semantic(dir).await),
+            None => None,
+        };
+        let services = Services::start(
+            &store,
+            data_dir.path(),
+            config.result_cache_bytes(),
+            semantic,
+        )
+        .await
+        .expect("search starts");
         let search = services.search.clone();
         assert!(
             search.wait_ready(std::time::Duration::from_secs(30)).await,
