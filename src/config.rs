@@ -78,7 +78,7 @@ pub struct ServeConfig {
     /// A sentence-embedding model directory (all-MiniLM-L6-v2 in the
     /// sentence-transformers layout; `scripts/model/fetch_minilm.sh` makes
     /// one and checks it) for matching by meaning in `answer`,
-    /// `similarQuestions` and finished search queries. Without one, kbql
+    /// `similarQuestions` and `search(semantic: true)`. Without one, kbql
     /// matches words only.
     #[arg(long, env = "KBQL_MODEL_DIR")]
     pub model_dir: Option<PathBuf>,
