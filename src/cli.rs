@@ -44,10 +44,12 @@ pub enum Command {
     /// it holds the index).
     Reindex,
     /// Measure search relevance on a judged query set (MRR@10, P@1,
-    /// recall@3), beside a plain BM25 baseline. Runs on a temporary copy
-    /// of the corpus; your data directory is not touched.
+    /// recall@3) and how well `answer` answers, beside a plain BM25
+    /// baseline. Runs on a temporary copy of the corpus; your data
+    /// directory is not touched.
     Eval {
-        /// JSON Lines of {"query", "relevant": [slugs], "kind"}.
+        /// JSON Lines of {"query", "relevant": [slugs], "kind", "answer"}
+        /// (eval/README.md).
         queries: PathBuf,
         /// Posts to search (.jsonl or .txt); the built-in demo posts if none.
         #[arg(long)]
