@@ -8,7 +8,7 @@
 mod embedder;
 mod fusion;
 pub mod model;
-mod nearest;
+pub mod nearest;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};

@@ -69,6 +69,10 @@ impl Nearest {
         self.inner.read().expect("vectors lock").posts.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The cosine between `post_id`'s vector and `query`; `None` when the
     /// post has no vector yet.
     pub fn cosine(&self, post_id: i64, query: &[f32]) -> Option<f32> {
