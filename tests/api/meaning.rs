@@ -15,8 +15,11 @@ const POSTS: &str = r#"{"kind":"question","slug":"top-up-price","title":"What do
 {"kind":"question","slug":"sun-and-fading","title":"Will the pigment fade outdoors?","question":"I garden all summer. Will my scalp pigmentation fade?","answer":"Pigment softens slowly over the years. Ultraviolet light speeds that up, so wear a hat or SPF 50 outside.","tags":["smp"],"published_at":"2024-02-01T10:00:00Z"}
 {"kind":"question","slug":"washing-after-treatment","title":"When can I wash my scalp after treatment?","question":"How soon may I use shampoo again?","answer":"Wait four days before using shampoo, then rest the scalp from scrubbing for a week.","tags":["aftercare"],"published_at":"2024-01-01T10:00:00Z"}"#;
 
-/// A question sharing no word with the post that answers it.
-const REWORDED: &str = "how much money for another appointment";
+/// A question sharing no word with the post that answers it: matching
+/// words alone does not find that post (asserted below).
+const REWORDED: &str = "what will one more visit set me back";
+/// A question that words alone leave unanswered (asserted below).
+const ASKED_OTHERWISE: &str = "is it expensive to come back for a refresher";
 
 const ANSWER: &str =
     "query($q: String!) { answer(question: $q) { post { slug } sentences confidence } }";
@@ -26,17 +29,26 @@ async fn vectors(app: &TestApp) -> i64 {
     metric(&app.client, &app.address, "kbql_post_vectors").await
 }
 
-/// Waits until `vectors` reports `n` loaded vectors.
-async fn until_vectors(app: &TestApp, n: i64) {
+/// Waits (a minute at most) until `count` gives `n`.
+async fn until<F, Fut>(what: &str, n: i64, count: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = i64>,
+{
     let deadline = Instant::now() + Duration::from_secs(60);
-    while vectors(app).await != n {
-        assert!(
-            Instant::now() < deadline,
-            "vectors stuck at {}",
-            vectors(app).await
-        );
+    loop {
+        let now = count().await;
+        if now == n {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what} stuck at {now}, not {n}");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Waits until `n` vectors are loaded in memory.
+async fn until_vectors(app: &TestApp, n: i64) {
+    until("loaded vectors", n, || vectors(app)).await;
 }
 
 async fn stored_vectors(app: &TestApp) -> i64 {
@@ -60,7 +72,11 @@ async fn a_reworded_question_finds_its_answer_by_meaning() {
     app.import_jsonl(POSTS).await;
     until_vectors(&app, 3).await;
 
-    let res = app.gql(ANSWER, json!({"q": REWORDED})).await;
+    let words_only = TestApp::spawn_sqlite().await;
+    words_only.import_jsonl(POSTS).await;
+    let res = words_only.gql(ANSWER, json!({"q": ASKED_OTHERWISE})).await;
+    assert_eq!(res["data"]["answer"], Value::Null, "words alone: {res}");
+    let res = app.gql(ANSWER, json!({"q": ASKED_OTHERWISE})).await;
     let answer = &res["data"]["answer"];
     assert_eq!(answer["post"]["slug"], "top-up-price", "{res}");
     assert!(
@@ -77,13 +93,12 @@ async fn a_reworded_question_finds_its_answer_by_meaning() {
             .map(|n| n["post"]["slug"].as_str().unwrap().to_owned())
             .collect()
     };
-    let unworded = "what will one more visit set me back";
-    let words = app.gql(SEARCH, json!({"q": unworded, "s": false})).await;
+    let words = app.gql(SEARCH, json!({"q": REWORDED, "s": false})).await;
     assert!(
         !slugs(&words).contains(&"top-up-price".to_owned()),
         "{words}"
     );
-    let meaning = app.gql(SEARCH, json!({"q": unworded, "s": true})).await;
+    let meaning = app.gql(SEARCH, json!({"q": REWORDED, "s": true})).await;
     assert_eq!(slugs(&meaning)[0], "top-up-price", "{meaning}");
 
     // So do similar questions, which a visitor writing one has finished.
@@ -121,11 +136,7 @@ async fn vectors_are_kept_in_the_database_and_made_again_when_lost() {
     db.execute_unprepared("DELETE FROM post_vector")
         .await
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while stored_vectors(&app).await < 4 {
-        assert!(Instant::now() < deadline, "vectors were not made again");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    until("stored vectors", 4, || stored_vectors(&app)).await;
     let res = app
         .gql(
             ANSWER,

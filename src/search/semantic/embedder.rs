@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
-use super::{Semantic, post_text};
+use super::{Semantic, model_failed, post_text};
 use crate::error::{Error, Result};
 use crate::store::{EmbeddingSource, Store};
 
@@ -86,7 +86,7 @@ async fn embed(semantic: &Arc<Semantic>, batch: &[EmbeddingSource]) -> Result<Ve
     })
     .await
     .map_err(Error::internal)?
-    .map_err(|e| Error::internal(std::io::Error::other(format!("{e:#}"))))?;
+    .map_err(model_failed)?;
     if vectors.len() != batch.len() {
         return Err(Error::internal(std::io::Error::other(
             "the model returned another number of vectors than texts",

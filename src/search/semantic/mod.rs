@@ -80,7 +80,7 @@ impl Semantic {
         let mut vectors = tokio::task::spawn_blocking(move || encoder.embed(&[owned.as_str()]))
             .await
             .map_err(Error::internal)?
-            .map_err(|e| Error::internal(std::io::Error::other(format!("{e:#}"))))?;
+            .map_err(model_failed)?;
         let vector = Arc::new(vectors.pop().unwrap_or_default());
         self.queries.insert(text.to_owned(), vector.clone());
         Ok(vector)
@@ -118,6 +118,11 @@ impl Semantic {
         }
         Ok(loaded)
     }
+}
+
+/// A failure of the model, as an internal error with its whole cause.
+fn model_failed(e: anyhow::Error) -> Error {
+    Error::internal(std::io::Error::other(format!("{e:#}")))
 }
 
 /// The text of a post that its vector stands for: what it asks, then the
