@@ -87,10 +87,24 @@ text_type!(
 );
 
 impl Title {
-    /// A title for a text whose author gave none: its first sentence past
-    /// any greeting, cut at a word boundary (see `domain::title`).
+    /// A title for a reader's question whose author gave none: the
+    /// sentence that asks, past greetings and thanks (see `domain::title`).
     pub fn derive_from(text: &str) -> Self {
         Title(super::title::derive(text))
+    }
+
+    /// A title for an article whose author gave none: its opening
+    /// sentence, the headline.
+    pub fn headline_of(text: &str) -> Self {
+        Title(super::title::opening(text))
+    }
+
+    /// The title kbql derived for `text` before titles read the question
+    /// (its opening sentence), when that differs from today's: what an
+    /// import matches to keep the slugs of posts imported back then.
+    pub fn former_derivation(text: &str) -> Option<Self> {
+        let former = super::title::opening(text);
+        (former != super::title::derive(text)).then_some(Title(former))
     }
 }
 

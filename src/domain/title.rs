@@ -1,7 +1,11 @@
-//! Titles for posts whose author gave none: the first sentence of the
-//! text, past any greeting ("Hi Doc," is no title), where a sentence does
-//! not end at an abbreviation ("Dr. Moreau, does it fade?" is one
-//! sentence), cut at a word boundary when long.
+//! Titles for posts whose author gave none. A reader's letter opens with
+//! a greeting and often a pleasantry ("Love your website, keep up the good
+//! work") before it asks anything, so the title is the sentence that asks:
+//! the first question that names a subject, past greetings and thanks.
+//! A letter that asks nothing specific ("What do you suggest?") is titled
+//! by its first statement with a subject instead. Sentences do not end at
+//! an abbreviation ("Dr. Moreau, does it fade?" is one sentence), and long
+//! ones are cut at a word boundary.
 
 /// What a post with no sentence to take a title from is called.
 pub const FALLBACK_TITLE: &str = "Untitled post";
@@ -134,13 +138,20 @@ fn truncate_title(title: &str) -> String {
     out
 }
 
-fn title_from_line(line: Option<&str>) -> String {
-    let Some(line) = line else {
-        return FALLBACK_TITLE.to_owned();
-    };
-    let sentence = first_sentence(line);
-    let collapsed = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
-    let stripped = collapsed.trim_end_matches(':').trim_end();
+/// `line` made fit for a title: whitespace collapsed, trailing colons and
+/// dashes dropped, cut at a word boundary when long.
+pub fn fit(line: &str) -> String {
+    tidy_title(line)
+}
+
+fn tidy_title(sentence: &str) -> String {
+    // "…traction alopecia ?" is a typing habit, not part of the title.
+    let collapsed = sentence
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" ?", "?");
+    let stripped = collapsed.trim_end_matches([':', '-', '–', '—']).trim_end();
     if stripped.is_empty() {
         return FALLBACK_TITLE.to_owned();
     }
@@ -151,10 +162,256 @@ fn non_blank_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(str::trim).filter(|l| !l.is_empty())
 }
 
-/// The title of `text`: the first sentence of its first line that is not
-/// a greeting, or [`FALLBACK_TITLE`].
+/// The sentences of one line, in order.
+fn sentences_of(line: &str) -> impl Iterator<Item = &str> {
+    let mut rest = line;
+    std::iter::from_fn(move || {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return None;
+        }
+        let sentence = first_sentence(rest);
+        rest = &rest[sentence.len()..];
+        Some(sentence)
+    })
+}
+
+/// A letter rarely asks past its first few dozen sentences; the bound
+/// keeps a megabyte-long post as cheap to title as a short one.
+const MAX_SENTENCES_READ: usize = 48;
+
+/// Words that name no subject. A question made of these alone ("What do
+/// you suggest I should do?", "Is it feasible?") says nothing a title
+/// could tell a reader.
+const FILLER_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "advice",
+    "advise",
+    "advisable",
+    "am",
+    "an",
+    "and",
+    "any",
+    "anything",
+    "are",
+    "be",
+    "best",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doc",
+    "doctor",
+    "dr",
+    "else",
+    "feasible",
+    "for",
+    "get",
+    "go",
+    "have",
+    "help",
+    "how",
+    "i",
+    "if",
+    "in",
+    "is",
+    "it",
+    "its",
+    "it's",
+    "me",
+    "my",
+    "next",
+    "now",
+    "of",
+    "ok",
+    "okay",
+    "on",
+    "or",
+    "please",
+    "possible",
+    "recommend",
+    "should",
+    "so",
+    "suggest",
+    "that",
+    "the",
+    "then",
+    "there",
+    "these",
+    "think",
+    "this",
+    "those",
+    "to",
+    "true",
+    "wait",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+];
+
+/// A question needs this many subject words to title the post.
+const MIN_SUBJECT_WORDS_ASKING: usize = 2;
+/// A statement standing in for a question that asks nothing specific.
+const MIN_SUBJECT_WORDS_STATING: usize = 2;
+
+fn subject_words(sentence: &str) -> usize {
+    sentence
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .filter(|w| !w.is_empty())
+        .filter(|w| {
+            let w = w.replace('’', "'").to_lowercase();
+            !FILLER_WORDS.contains(&w.as_str())
+        })
+        .count()
+}
+
+/// Phrases of thanks and praise: a letter's politeness, never its topic.
+const PLEASANTRY_MARKERS: &[&str] = &[
+    "thank",
+    "grateful",
+    "appreciat",
+    "love your",
+    "good work",
+    "great work",
+    "great site",
+    "great blog",
+    "great website",
+    "big fan",
+    "following your blog",
+    "merry christmas",
+    "happy new year",
+    "happy holidays",
+    "best regards",
+    "kind regards",
+];
+
+fn is_pleasantry(sentence: &str) -> bool {
+    let lower = sentence.to_lowercase();
+    PLEASANTRY_MARKERS.iter().any(|m| lower.contains(m))
+}
+
+fn asks(sentence: &str) -> bool {
+    sentence
+        .trim_end_matches(is_closer)
+        .trim_end()
+        .ends_with('?')
+        || sentence.trim_end_matches(is_closer).ends_with("?!")
+}
+
+/// "We received some questions:" followed by a numbered list names the
+/// post better than any one of the questions under it.
+fn is_list_intro(sentence: &str, following: &[&str]) -> bool {
+    sentence.trim_end().ends_with(':')
+        && following
+            .iter()
+            .take(LIST_INTRO_REACH)
+            .any(|l| starts_with_list_marker(l))
+}
+
+/// How many lines after an intro its list may start ("Some questions:",
+/// a line of context, then "1) …").
+const LIST_INTRO_REACH: usize = 3;
+
+fn without_list_marker(sentence: &str) -> &str {
+    if !starts_with_list_marker(sentence) {
+        return sentence;
+    }
+    sentence
+        .split_once([')', '.'])
+        .map_or(sentence, |(_, rest)| rest.trim_start())
+}
+
+/// `1)`, `2.`, `(a)`, `b)` opening a line.
+fn starts_with_list_marker(line: &str) -> bool {
+    let body = line.strip_prefix('(').unwrap_or(line);
+    let marker_len = body
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .count()
+        .max(usize::from(
+            body.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+                && matches!(body.as_bytes().get(1), Some(b')' | b'.')),
+        ));
+    marker_len > 0 && matches!(body.as_bytes().get(marker_len), Some(b')' | b'.'))
+}
+
+/// The title of a reader's question `text`: the first sentence that asks
+/// about a subject, else
+/// the first statement with one, else the first sentence past greetings
+/// (see the module docs), or [`FALLBACK_TITLE`]. A list marker opening
+/// the chosen sentence is dropped: "1) Will it fade?" is titled "Will it
+/// fade?".
 pub fn derive(text: &str) -> String {
-    title_from_line(non_blank_lines(text).find(|l| !is_greeting(l)))
+    let lines: Vec<&str> = non_blank_lines(text)
+        .filter(|l| !is_greeting(l))
+        .take(MAX_SENTENCES_READ)
+        .collect();
+    let mut sentences = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        for sentence in sentences_of(line) {
+            if sentences.len() == MAX_SENTENCES_READ {
+                break;
+            }
+            sentences.push((i, sentence));
+        }
+    }
+    let Some(&(first_line, first)) = sentences.first() else {
+        return FALLBACK_TITLE.to_owned();
+    };
+    if sentences.get(1).is_none_or(|&(line, _)| line != first_line)
+        && is_list_intro(first, lines.get(first_line + 1..).unwrap_or_default())
+    {
+        return tidy_title(first);
+    }
+    let pick = |wanted: fn(&str) -> bool, min_subject: usize| {
+        sentences
+            .iter()
+            .map(|&(_, s)| s)
+            .find(|s| wanted(s) && !is_pleasantry(s) && subject_words(s) >= min_subject)
+    };
+    let chosen = pick(asks, MIN_SUBJECT_WORDS_ASKING)
+        .or_else(|| pick(|s| !asks(s), MIN_SUBJECT_WORDS_STATING))
+        .or_else(|| {
+            sentences
+                .iter()
+                .map(|&(_, s)| s)
+                .find(|s| !is_pleasantry(s))
+        })
+        .unwrap_or(first);
+    tidy_title(without_list_marker(chosen))
+}
+
+/// The first sentence of the first line past any greeting: an article's
+/// headline, and what kbql titled questions by before titles read the
+/// question (kept so a file imported then re-imports onto the same posts,
+/// see `import::settle_slugs`).
+pub fn opening(text: &str) -> String {
+    non_blank_lines(text).find(|l| !is_greeting(l)).map_or_else(
+        || FALLBACK_TITLE.to_owned(),
+        |line| tidy_title_opening(first_sentence(line)),
+    )
+}
+
+fn tidy_title_opening(sentence: &str) -> String {
+    let collapsed = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
+    let stripped = collapsed.trim_end_matches(':').trim_end();
+    if stripped.is_empty() {
+        return FALLBACK_TITLE.to_owned();
+    }
+    truncate_title(stripped)
 }
 
 #[cfg(test)]
@@ -197,6 +454,52 @@ mod tests {
     }
 
     #[test]
+    fn the_title_is_the_sentence_that_asks() {
+        let cases = [
+            (
+                "Hello there\n\nYour blog has been a great help, thank you for all of it. I am 41 and losing hair at the crown. Could pigment alone make the crown look fuller?\n\nCheers",
+                "Could pigment alone make the crown look fuller?",
+            ),
+            (
+                "Hi Doc,\nI really appreciate the time you take answering people. My transplant scar widened after a second strip surgery. What would you suggest I do?",
+                "My transplant scar widened after a second strip surgery.",
+            ),
+            (
+                "Keep up the great work on this site! Is the pigment safe during pregnancy?",
+                "Is the pigment safe during pregnancy?",
+            ),
+            (
+                "Three things came up after my consultation:\n1) Does the ink contain metals?\n2) Can I dye my hair later?",
+                "Three things came up after my consultation",
+            ),
+            ("Thank you so much!", "Thank you so much!"),
+            (
+                "Does SMP treat traction alopecia ? I braid.",
+                "Does SMP treat traction alopecia?",
+            ),
+        ];
+        for (text, title) in cases {
+            assert_eq!(derive(text), title, "for {text:?}");
+        }
+    }
+
+    #[test]
+    fn the_former_derivation_is_the_opening_sentence() {
+        let letter = "Love the blog, it helped me a lot. Does the pigment turn blue over time?";
+        assert_eq!(derive(letter), "Does the pigment turn blue over time?");
+        assert_eq!(opening(letter), "Love the blog, it helped me a lot.");
+    }
+
+    #[test]
+    fn fit_collapses_and_cuts_a_given_line() {
+        assert_eq!(
+            fit("  How   Hollywood\tFights Baldness — "),
+            "How Hollywood Fights Baldness"
+        );
+        assert!(fit(&"long words ".repeat(30)).chars().count() <= MAX_DERIVED_TITLE_CHARS);
+    }
+
+    #[test]
     fn a_sentence_does_not_end_at_an_abbreviation() {
         let cases = [
             // Once the title of this question was "Dr.".
@@ -214,9 +517,12 @@ mod tests {
             ),
             (
                 "1. The first session sets the outline. The second adds density.",
-                "1. The first session sets the outline.",
+                "The first session sets the outline.",
             ),
-            ("Was it “worth it?” Ask our clients.", "Was it “worth it?”"),
+            (
+                "Is the result “worth the money?” Ask our clients.",
+                "Is the result “worth the money?”",
+            ),
             (
                 "Price is 2.5 times higher!? Really.",
                 "Price is 2.5 times higher!?",

@@ -14,6 +14,9 @@ use crate::domain::title;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextPost {
     pub title: String,
+    /// The title kbql derived before titles read the question, when it
+    /// differs from `title`: the import matches it to keep old slugs.
+    pub former_title: Option<String>,
     /// Reader's question; empty for articles.
     pub question: String,
     /// Staff answer, or the article body.
@@ -42,6 +45,33 @@ impl ParseError {
 }
 
 const TAGS_PREFIX: &str = "Tags:";
+
+/// How a press mention links the article it quotes: one of these, a
+/// dash or colon, and the article's title ("Read the rest — How Hollywood
+/// Fights Baldness"). Compared ASCII-case-insensitively.
+const READ_MORE_PREFIXES: &[&str] = &[
+    "read the rest",
+    "read the full article",
+    "read the full story",
+    "read the article",
+    "read more",
+];
+
+/// The article a "Read the rest — <title>" line links, if `line` is one.
+fn linked_article(line: &str) -> Option<&str> {
+    let rest = READ_MORE_PREFIXES.iter().find_map(|prefix| {
+        let head = line.get(..prefix.len())?;
+        head.eq_ignore_ascii_case(prefix)
+            .then(|| &line[prefix.len()..])
+    })?;
+    // "Read more about aftercare in our FAQ." is an ordinary sentence.
+    let rest = rest.trim_start();
+    let title = rest.strip_prefix(['—', '–', '-', ':', '»'])?;
+    let title =
+        title.trim_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '“' | '”' | '-' | '—'));
+    title.contains(char::is_alphabetic).then_some(title)
+}
+
 const SEPARATOR: &str = "Block Quote";
 
 /// Whole lines (compared ASCII-case-insensitively after trimming) that belong
@@ -154,13 +184,23 @@ impl<'a> OpenPost<'a> {
 
     fn finish(self, tags: Vec<String>) -> Result<TextPost, ParseError> {
         let category = self.category.map(str::to_owned);
+        if let Some(article) = self
+            .before
+            .iter()
+            .chain(&self.after)
+            .copied()
+            .find_map(linked_article)
+        {
+            return Ok(self.press_mention(article, tags));
+        }
         let Some(separator_line) = self.separator else {
             let body = join_paragraphs(&self.before);
             if body.is_empty() {
                 return Err(ParseError::new(self.line, "post has an empty body"));
             }
             return Ok(TextPost {
-                title: title::derive(&body),
+                former_title: None,
+                title: title::opening(&body),
                 question: String::new(),
                 answer: body,
                 is_article: true,
@@ -186,6 +226,7 @@ impl<'a> OpenPost<'a> {
             ));
         }
         Ok(TextPost {
+            former_title: former(&question),
             title: title::derive(&question),
             question,
             answer,
@@ -195,6 +236,38 @@ impl<'a> OpenPost<'a> {
             line: self.line,
         })
     }
+}
+
+impl OpenPost<'_> {
+    /// A press mention quotes an article and links the rest of it. It is
+    /// titled by that article and, being nobody's question, is an article
+    /// whose body is the quote and the clinic's note together, whichever
+    /// side of a `Block Quote` line each sat.
+    fn press_mention(self, article: &str, tags: Vec<String>) -> TextPost {
+        let mut lines = self.before.clone();
+        if self.separator.is_some() {
+            lines.push("");
+            lines.extend(&self.after);
+        }
+        // Earlier versions read the quote as a reader's question.
+        let opening = join_paragraphs(&self.before);
+        let former_title = Some(title::opening(&opening));
+        TextPost {
+            title: title::fit(article),
+            former_title,
+            question: String::new(),
+            answer: join_paragraphs(&lines),
+            is_article: true,
+            tags,
+            category: self.category.map(str::to_owned),
+            line: self.line,
+        }
+    }
+}
+
+fn former(text: &str) -> Option<String> {
+    let former = title::opening(text);
+    (former != title::derive(text)).then_some(former)
 }
 
 /// Parses a whole listing page into its posts, in page order.
@@ -456,6 +529,53 @@ HTML 5 Validated";
             post.answer,
             "First paragraph,\nstill first.\n\nSecond paragraph.\n\nThird."
         );
+    }
+
+    #[test]
+    fn a_press_mention_is_an_article_titled_by_the_article_it_links() {
+        let text = "\
+A quote from the piece:
+
+City clinics report more men choosing pigment over plugs.
+
+Block Quote
+
+Read the rest — \u{201c}Why Balding Men Are Choosing Ink\u{201d}
+
+Our lead doctor was interviewed for it.
+
+Tags: press
+";
+        let post = one(text);
+        assert!(post.is_article);
+        assert_eq!(post.title, "Why Balding Men Are Choosing Ink");
+        assert_eq!(post.question, "");
+        assert!(post.answer.starts_with("A quote from the piece:"));
+        assert!(
+            post.answer
+                .ends_with("Our lead doctor was interviewed for it.")
+        );
+        assert!(!post.answer.contains("Block Quote"));
+        assert_eq!(post.former_title.as_deref(), Some("A quote from the piece"));
+        // Without a dash and a title after it, "read more" is only words.
+        let plain = one(&question_post(
+            "Does it fade?\nRead more about fading in your FAQ, I did.",
+        ));
+        assert!(!plain.is_article);
+    }
+
+    #[test]
+    fn letters_are_titled_by_what_they_ask_and_remember_the_old_title() {
+        let post = one(&question_post(
+            "Hi Doc,\nThanks for the blog, it is a great help. Can pigment cover a burn scar?",
+        ));
+        assert_eq!(post.title, "Can pigment cover a burn scar?");
+        assert_eq!(
+            post.former_title.as_deref(),
+            Some("Thanks for the blog, it is a great help.")
+        );
+        let same = one(&question_post("Can pigment cover a burn scar?"));
+        assert_eq!(same.former_title, None);
     }
 
     #[test]

@@ -69,9 +69,15 @@ fn draft(line: usize, l: Line) -> Result<Draft, FieldError> {
         ));
     }
     let answer = AnswerText::parse("answer", &l.answer)?;
-    let title = match optional(l.title.as_deref(), |s| Title::parse("title", s))? {
-        Some(t) => t,
-        None => Title::derive_from(question.as_ref().map_or(answer.as_str(), |q| q.as_str())),
+    let (title, former_title) = match optional(l.title.as_deref(), |s| Title::parse("title", s))? {
+        Some(t) => (t, None),
+        None => match &question {
+            Some(q) => (
+                Title::derive_from(q.as_str()),
+                Title::former_derivation(q.as_str()),
+            ),
+            None => (Title::headline_of(answer.as_str()), None),
+        },
     };
     let published_at = l
         .published_at
@@ -94,6 +100,7 @@ fn draft(line: usize, l: Line) -> Result<Draft, FieldError> {
         slug: optional(l.slug.as_deref(), |s| Slug::parse("slug", s))?,
         kind,
         title,
+        former_title,
         question: if kind == PostKind::Question {
             question
         } else {

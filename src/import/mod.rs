@@ -52,6 +52,9 @@ struct Draft {
     slug: Option<Slug>,
     kind: PostKind,
     title: Title,
+    /// What an earlier kbql titled this post, when it differs from
+    /// `title`; see [`settle_slugs`].
+    former_title: Option<Title>,
     question: Option<QuestionText>,
     answer: AnswerText,
     tags: Vec<Label>,
@@ -152,6 +155,10 @@ fn from_blog_text(text: &str) -> Result<Vec<Draft>, ImportError> {
                 slug: None,
                 kind,
                 title: Title::parse("title", &p.title).map_err(at)?,
+                former_title: p
+                    .former_title
+                    .as_deref()
+                    .and_then(|t| Title::parse("title", t).ok()),
                 question,
                 answer: AnswerText::parse("answer", &p.answer).map_err(at)?,
                 tags,
@@ -168,6 +175,12 @@ fn from_blog_text(text: &str) -> Result<Vec<Draft>, ImportError> {
 /// title with `-2`, `-3`... for repeats within the file. Being a function
 /// of the file alone, re-importing the file yields the same slugs, which is
 /// what makes re-imports update rather than duplicate.
+///
+/// Titles once came from a post's opening sentence and now come from the
+/// sentence that asks, so a file imported back then derives other slugs
+/// today. Each post therefore also carries the slug the old titles gave
+/// (settled the same way), which the store matches when the new one is
+/// unknown: the post is updated under the slug it has always had.
 fn settle_slugs(drafts: Vec<Draft>) -> Result<Vec<ImportPost>, ImportError> {
     let mut explicit = HashSet::new();
     for d in &drafts {
@@ -180,29 +193,19 @@ fn settle_slugs(drafts: Vec<Draft>) -> Result<Vec<ImportPost>, ImportError> {
             ));
         }
     }
-    let mut used: HashSet<String> = explicit;
-    // Per derived base, the suffix to try next. Starting over at `-2` for
-    // every repeat made n posts sharing a title cost n² lookups (minutes
-    // for a file of a few ten thousand); every suffix below the one kept
-    // here is taken, so resuming finds the same slug in linear time.
-    let mut next_suffix: HashMap<String, u32> = HashMap::new();
-    let mut out = Vec::with_capacity(drafts.len());
-    for d in drafts {
-        let slug = match d.slug {
-            Some(slug) => slug,
-            None => {
-                let base = Slug::derive(d.title.as_str(), d.kind.as_str());
-                let n = next_suffix.entry(base.as_str().to_owned()).or_insert(2);
-                let mut slug = base.clone();
-                while used.contains(slug.as_str()) {
-                    slug = base.with_suffix(*n);
-                    *n += 1;
-                }
-                used.insert(slug.as_str().to_owned());
-                slug
-            }
-        };
-        out.push(ImportPost {
+    let slugs = derive_slugs(&drafts, &explicit, |d| &d.title);
+    let former = if drafts.iter().any(|d| d.former_title.is_some()) {
+        derive_slugs(&drafts, &explicit, |d| {
+            d.former_title.as_ref().unwrap_or(&d.title)
+        })
+    } else {
+        slugs.clone()
+    };
+    Ok(drafts
+        .into_iter()
+        .zip(slugs.into_iter().zip(former))
+        .map(|(d, (slug, former))| ImportPost {
+            former_slug: (former != slug).then_some(former),
             kind: d.kind,
             slug,
             title: d.title,
@@ -213,9 +216,40 @@ fn settle_slugs(drafts: Vec<Draft>) -> Result<Vec<ImportPost>, ImportError> {
             asked_by: d.asked_by,
             answered_by: d.answered_by,
             published_at: d.published_at,
-        });
-    }
-    Ok(out)
+        })
+        .collect())
+}
+
+/// One slug per draft, in file order: explicit slugs as given, the rest
+/// derived from `title_of` and stepped around every slug already taken.
+fn derive_slugs(
+    drafts: &[Draft],
+    explicit: &HashSet<String>,
+    title_of: impl Fn(&Draft) -> &Title,
+) -> Vec<Slug> {
+    let mut used: HashSet<String> = explicit.clone();
+    // Per derived base, the suffix to try next. Starting over at `-2` for
+    // every repeat made n posts sharing a title cost n² lookups (minutes
+    // for a file of a few ten thousand); every suffix below the one kept
+    // here is taken, so resuming finds the same slug in linear time.
+    let mut next_suffix: HashMap<String, u32> = HashMap::new();
+    drafts
+        .iter()
+        .map(|d| match &d.slug {
+            Some(slug) => slug.clone(),
+            None => {
+                let base = Slug::derive(title_of(d).as_str(), d.kind.as_str());
+                let n = next_suffix.entry(base.as_str().to_owned()).or_insert(2);
+                let mut slug = base.clone();
+                while used.contains(slug.as_str()) {
+                    slug = base.with_suffix(*n);
+                    *n += 1;
+                }
+                used.insert(slug.as_str().to_owned());
+                slug
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

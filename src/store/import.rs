@@ -19,6 +19,10 @@ pub struct ImportPost {
     /// The post's identity: re-importing a post with the same slug updates
     /// it instead of adding another.
     pub slug: Slug,
+    /// The slug an earlier kbql derived for this post, when it differs
+    /// from `slug`. A post found under it (and not under `slug`) is
+    /// updated there and keeps it, so links to it keep working.
+    pub former_slug: Option<Slug>,
     pub title: Title,
     /// `None` for articles.
     pub question: Option<QuestionText>,
@@ -59,8 +63,14 @@ impl Store {
         let mut summary = ImportSummary::default();
         let mut seq = 0;
         let mut done = 0u64;
+        // A former slug may be another post's slug today; that post keeps it.
+        let file_slugs: HashSet<&str> = posts.iter().map(|p| p.slug.as_str()).collect();
+        let former_of = |p| former_slug(p, &file_slugs);
         for chunk in posts.chunks(CHUNK) {
-            let slugs: Vec<&str> = chunk.iter().map(|p| p.slug.as_str()).collect();
+            let slugs: Vec<&str> = chunk
+                .iter()
+                .flat_map(|p| std::iter::once(p.slug.as_str()).chain(former_of(p)))
+                .collect();
             let existing: HashMap<String, post::Model> = post::Entity::find()
                 .filter(post::Column::Slug.is_in(slugs))
                 .all(&tx)
@@ -82,7 +92,10 @@ impl Store {
                     .category
                     .as_ref()
                     .and_then(|c| category_ids.get(c.key()).copied());
-                match existing.get(p.slug.as_str()) {
+                let found = existing
+                    .get(p.slug.as_str())
+                    .or_else(|| former_of(p).and_then(|f| existing.get(f)));
+                match found {
                     None => inserts.push((new_row(p, category_id, at), wanted_tags)),
                     Some(current) => {
                         let same_tags = existing_tags
@@ -131,6 +144,14 @@ impl Store {
         self.commit_write(tx, seq).await?;
         Ok(summary)
     }
+}
+
+/// `p`'s former slug, unless some post of the file goes by it today.
+fn former_slug<'a>(p: &'a ImportPost, file_slugs: &HashSet<&str>) -> Option<&'a str> {
+    p.former_slug
+        .as_ref()
+        .map(Slug::as_str)
+        .filter(|f| !file_slugs.contains(f))
 }
 
 fn dedup(ids: impl Iterator<Item = i64>) -> Vec<i64> {

@@ -12,6 +12,7 @@ use crate::on_both_backends;
 on_both_backends!(
     importing_a_blog_page_yields_its_posts_and_tags,
     reimporting_adds_nothing,
+    a_page_imported_under_the_old_titles_reimports_in_place,
     a_malformed_file_names_its_line_and_imports_nothing,
     a_cli_token_works_against_the_server,
 );
@@ -112,6 +113,55 @@ async fn reimporting_adds_nothing(app: TestApp) {
         stdout(&out).contains("0 created, 1 updated, 5 unchanged"),
         "{}",
         stdout(&out)
+    );
+}
+
+/// Titles once came from a letter's opening sentence; they now come from
+/// the sentence that asks. A page imported back then must update its posts,
+/// under the slugs they have always had, rather than add them again.
+async fn a_page_imported_under_the_old_titles_reimports_in_place(app: TestApp) {
+    let old_title = "I had my whole scalp done about eighteen months ago and I love the result.";
+    let old_slug = "i-had-my-whole-scalp-done-about-eighteen-months-ago-and-i-love-the-result";
+    let dir = tempfile::tempdir().unwrap();
+    let before = dir.path().join("before.jsonl");
+    let line = json!({
+        "slug": old_slug,
+        "title": old_title,
+        "question": "I had my whole scalp done about eighteen months ago. How long does it last?",
+        "answer": "It lasts for years.",
+        "tags": ["smp"],
+    });
+    std::fs::write(&before, format!("{line}\n")).unwrap();
+    assert!(
+        kbql(&app, &["import", before.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    let out = kbql(&app, &["import", FIXTURE]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("5 created, 1 updated, 0 unchanged"),
+        "{}",
+        stdout(&out)
+    );
+    let res = app
+        .gql(
+            &format!("{{ posts {{ totalCount }} post(slug: \"{old_slug}\") {{ title answer }} }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res["data"]["posts"]["totalCount"], 6, "{res}");
+    assert_eq!(
+        res["data"]["post"]["title"],
+        "How long does the pigment really last, and what does a refresh cost if I need one?",
+        "{res}"
+    );
+    assert!(
+        res["data"]["post"]["answer"]
+            .as_str()
+            .unwrap()
+            .contains("$250")
     );
 }
 
