@@ -8,9 +8,10 @@ use std::sync::Arc;
 use entity::post;
 
 use super::Search;
-use super::analysis::stems;
+use super::analysis::{is_stop_word, stems};
 use super::executor::SearchParams;
 use super::expansion::Source;
+use super::numbered::Pairing;
 use super::planner::Plan;
 pub use super::sentences::split_sentences;
 use crate::error::Result;
@@ -167,6 +168,7 @@ pub fn choose(plan: &Plan, candidates: &[(PostText<'_>, f32)]) -> Option<AnswerO
     let mut best: Option<(f32, usize, usize, usize, f32, f32)> = None;
     let mut literal_covers = Vec::with_capacity(candidates.len());
     let mut split: Vec<Vec<String>> = Vec::with_capacity(candidates.len());
+    let mut pairings: Vec<Option<Pairing>> = Vec::with_capacity(candidates.len());
     for (rank, (post, score)) in candidates.iter().enumerate() {
         let answer_states_fact = expects.is_some_and(|t| t.found_in(post.answer));
         let whole = format!("{}\n{}\n{}", post.title, post.question, post.answer);
@@ -187,30 +189,62 @@ pub fn choose(plan: &Plan, candidates: &[(PostText<'_>, f32)]) -> Option<AnswerO
         };
         let sentences = split_sentences(post.answer);
         let sets: Vec<HashSet<String>> = sentences.iter().map(|s| stem_set(s)).collect();
+        // In a post answering numbered questions by number, each answer
+        // leads with its own point and is asked by its own question.
+        let pairing = Pairing::of(&split_sentences(post.question), &sentences);
+        let item_asked_cover: Vec<f32> = match &pairing {
+            Some(p) => (0..sentences.len())
+                .map(|i| match p.question_for(i) {
+                    Some(q) => cover(&stem_set(&format!("{}\n{q}", post.title)), false),
+                    None => asked_cover,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         for i in 0..sentences.len() {
             for len in 1..=2usize.min(sentences.len() - i) {
+                if pairing
+                    .as_ref()
+                    .is_some_and(|p| !p.same_item(i, i + len - 1))
+                {
+                    continue;
+                }
                 let union: HashSet<String> = sets[i..i + len].iter().flatten().cloned().collect();
                 let states_fact =
                     expects.is_some_and(|t| sentences[i..i + len].iter().any(|s| t.found_in(s)));
                 let window_cover = cover(&union, states_fact);
+                let (position, asked) = match &pairing {
+                    Some(p) => (p.position_in_item(i), item_asked_cover[i]),
+                    None => (i, asked_cover),
+                };
                 // A second sentence must earn its place; answers tend to
                 // lead with the point.
-                let value = (0.45 * window_cover + 0.35 * post_value + 0.2 * asked_cover) * weight
+                let value = (0.45 * window_cover + 0.35 * post_value + 0.2 * asked) * weight
                     - 0.04 * (len - 1) as f32
-                    - LATER_SENTENCE * i as f32;
+                    - LATER_SENTENCE * position as f32;
                 if best.is_none_or(|b| value > b.0) {
                     best = Some((value, rank, i, len, window_cover, post_cover));
                 }
             }
         }
         split.push(sentences);
+        pairings.push(pairing);
     }
     let (_, rank, first, mut len, window_cover, post_cover) = best?;
     let sentences = &split[rank];
     // A sentence that introduces a list needs the first item, and a bare
     // "Yes." or "Go ahead." needs the sentence that says what to.
     let curt = sentences[first].split_whitespace().count() <= 3;
-    if len == 1 && (sentences[first].ends_with(':') || curt) && first + 1 < sentences.len() {
+    let same_item = pairings[rank]
+        .as_ref()
+        .is_none_or(|p| first + 1 < sentences.len() && p.same_item(first, first + 1));
+    if len == 1
+        && first + 1 < sentences.len()
+        && same_item
+        && (sentences[first].ends_with(':')
+            || curt
+            || qualifies(&sentences[first], &sentences[first + 1]))
+    {
         len = 2;
     }
     let closeness = candidates[rank].0.cosine.map(super::semantic::closeness);
@@ -233,9 +267,63 @@ pub fn choose(plan: &Plan, candidates: &[(PostText<'_>, f32)]) -> Option<AnswerO
     .clamp(0.0, 1.0);
     (confidence >= MIN_CONFIDENCE).then(|| AnswerOutcome {
         post_id: candidates[rank].0.id,
-        sentences: sentences[first..first + len].to_vec(),
+        // "3. It fades" answers 3 of a list the visitor never saw.
+        sentences: sentences[first..first + len]
+            .iter()
+            .map(|s| super::numbered::without_marker(s).to_owned())
+            .collect(),
         confidence,
     })
+}
+
+/// Words opening a sentence that qualifies the one before it.
+const QUALIFIER_OPENERS: &[&str] = &[
+    "but",
+    "however",
+    "though",
+    "although",
+    "unless",
+    "except",
+    "still",
+    "yet",
+    "that said",
+];
+
+/// A statement short enough to leave its qualification to the next
+/// sentence: "It will fade with or without sun." then "UV light makes it
+/// fade a bit more, but it won't erase." The answer is both.
+const SHORT_STATEMENT_WORDS: usize = 12;
+
+/// Whether `next` qualifies `fact`: it opens with a qualifier, or `fact`
+/// is short and `next` turns on it ("though") or goes on about one of
+/// its words.
+fn qualifies(fact: &str, next: &str) -> bool {
+    let lower = next.trim_start().to_lowercase();
+    let opens_with_qualifier = QUALIFIER_OPENERS.iter().any(|q| {
+        lower
+            .strip_prefix(q)
+            .is_some_and(|rest| rest.starts_with([' ', ',']))
+    });
+    if opens_with_qualifier {
+        return true;
+    }
+    if fact.split_whitespace().count() > SHORT_STATEMENT_WORDS {
+        return false;
+    }
+    // "…, though, …" turns on the fact wherever it stands.
+    let turns = lower
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| QUALIFIER_OPENERS.contains(&w));
+    if turns {
+        return true;
+    }
+    let content = |text: &str| -> HashSet<String> {
+        stems(text)
+            .into_iter()
+            .filter(|s| s.len() > 2 && !is_stop_word(s))
+            .collect()
+    };
+    !content(fact).is_disjoint(&content(next))
 }
 
 /// What kind of fact a question asks for, when its wording says so: "how
@@ -354,5 +442,23 @@ mod tests {
         assert!(!Expected::Money.found_in("It is affordable."));
         assert!(Expected::Duration.found_in("Redness settles within two days."));
         assert!(!Expected::Duration.found_in("Redness settles quickly."));
+    }
+
+    #[test]
+    fn a_qualifying_sentence_belongs_with_its_fact() {
+        assert!(qualifies(
+            "The dots soften with or without sunlight.",
+            "Sunlight makes them soften faster, yet they never vanish."
+        ));
+        assert!(qualifies(
+            "Most clients need two sessions.",
+            "However, scars can take a third."
+        ));
+        assert!(!qualifies(
+            "Most clients need two sessions.",
+            "Our clinic opens at nine on weekdays."
+        ));
+        let long = "Most clients need two sessions spaced a week or so apart before the shade settles evenly across the scalp.";
+        assert!(!qualifies(long, "Sessions are booked online."));
     }
 }

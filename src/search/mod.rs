@@ -18,6 +18,7 @@ mod expansion;
 mod highlight;
 mod index;
 mod indexer;
+mod numbered;
 mod planner;
 mod rank;
 pub mod related;

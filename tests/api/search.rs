@@ -20,6 +20,7 @@ on_both_backends!(
     suggests_a_correction_when_little_is_found,
     hostile_input_is_words_or_a_clear_error,
     answers_the_question_with_the_sentence_that_does,
+    a_numbered_question_gets_its_own_numbered_answer,
     similar_and_related_posts,
     search_analytics_for_staff,
 );
@@ -408,6 +409,46 @@ async fn hostile_input_is_words_or_a_clear_error(app: TestApp) {
     // A long but legal query with many words is capped, not slow.
     let res = search(&app, &"laser smp ".repeat(45)).await;
     assert_eq!(first_slug(&res), "laser-removal");
+}
+
+/// A letter with numbered questions answered by number: the answer to the
+/// third question is the third answer, however far into the post it sits,
+/// with the sentence that qualifies it and without its list marker.
+async fn a_numbered_question_gets_its_own_numbered_answer(app: TestApp) {
+    let letter = json!({
+        "slug": "three-questions-before-booking",
+        "title": "Three questions before booking",
+        "question": "I have three questions before I book:\n\n1) Do I need to stop my blood thinners beforehand?\n\n2) Can my teenage son come with me into the room?\n\n3) Will the colour wash out if I swim in chlorinated pools every day?",
+        "answer": "1. Never stop a prescribed medicine on your own. Ask the doctor who prescribed it, and tell us at the consultation so we can plan around it.\n\n2. Yes, one companion is welcome in the treatment room. Many clients find it calming to have someone there.\n\n3. Chlorine on its own does not wash the colour out. Daily swimming in the first month slows healing, though, so wait four weeks before swimming daily.",
+        "tags": ["aftercare"],
+    });
+    let other = json!({
+        "slug": "swimming-after-a-session",
+        "title": "When can I swim after a session?",
+        "question": "When is it safe to go swimming after my treatment?",
+        "answer": "Keep the scalp dry for four days. After that, short swims are fine.",
+        "tags": ["aftercare"],
+    });
+    app.import_jsonl(&format!("{letter}\n{other}\n")).await;
+    let res = app
+        .gql(
+            "query($q: String!) { answer(question: $q) { sentences post { slug } } }",
+            json!({"q": "will the colour wash out in chlorinated pools?"}),
+        )
+        .await;
+    let answer = &res["data"]["answer"];
+    assert_eq!(
+        answer["post"]["slug"], "three-questions-before-booking",
+        "{res}"
+    );
+    assert_eq!(
+        answer["sentences"],
+        json!([
+            "Chlorine on its own does not wash the colour out.",
+            "Daily swimming in the first month slows healing, though, so wait four weeks before swimming daily."
+        ]),
+        "{res}"
+    );
 }
 
 async fn answers_the_question_with_the_sentence_that_does(app: TestApp) {
