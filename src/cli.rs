@@ -43,6 +43,11 @@ pub enum Command {
     /// Rebuild the search index from the database (stop `kbql serve` first:
     /// it holds the index).
     Reindex,
+    /// Prune now what `kbql serve` prunes every few minutes: outbox rows
+    /// every live replica has applied, and search-log and audit-log rows
+    /// past their retention. Prints what it removed and each replica's
+    /// progress.
+    Prune(crate::config::RetentionConfig),
     /// Measure search relevance on a judged query set (MRR@10, P@1,
     /// recall@3) and how well `answer` answers, beside a plain BM25
     /// baseline. Runs on a temporary copy of the corpus; your data
@@ -112,6 +117,7 @@ pub async fn run(cli: Cli) -> CliResult {
         Command::Import { files } => run_import(&cli.storage, &files).await,
         Command::Token(cmd) => run_token(&cli.storage, cmd).await,
         Command::Reindex => run_reindex(&cli.storage).await,
+        Command::Prune(retention) => run_prune(&cli.storage, &retention).await,
         Command::Eval {
             queries,
             corpus,
@@ -206,6 +212,7 @@ async fn run_serve(storage: &StorageConfig, serve: ServeConfig) -> CliResult {
         &storage.data_dir,
         serve.result_cache_bytes(),
         semantic,
+        serve.retention.retention(),
     )
     .await?;
     let server = Server::bind(&serve, store, services.search.clone()).await?;
@@ -312,6 +319,36 @@ async fn run_token(storage: &StorageConfig, cmd: TokenCommand) -> CliResult {
             write_stdout(&format!("revoked token {id}"))?;
         }
     }
+    Ok(())
+}
+
+async fn run_prune(
+    storage: &StorageConfig,
+    retention: &crate::config::RetentionConfig,
+) -> CliResult {
+    let store = storage.open_store().await?;
+    let pruned = store
+        .prune(&retention.retention())
+        .await
+        .explain(|| "cannot prune the database".to_owned())?;
+    let mut report = format!(
+        "pruned {} outbox rows, {} search-log rows, {} audit-log rows, {} departed replicas\n",
+        pruned.outbox, pruned.search_log, pruned.audit_log, pruned.replicas
+    );
+    let now = crate::store::now();
+    for r in store
+        .replicas()
+        .await
+        .explain(|| "cannot read the replicas".to_owned())?
+    {
+        let seconds = (now - r.heartbeat_at).num_seconds().max(0);
+        let state = if r.stopped { "stopped" } else { "running" };
+        report.push_str(&format!(
+            "replica {}: {state}, applied outbox sequence {}, heard from {seconds} s ago\n",
+            r.id, r.applied_seq
+        ));
+    }
+    write_stdout(&report)?;
     Ok(())
 }
 

@@ -58,6 +58,41 @@ impl StorageConfig {
     }
 }
 
+/// How long kbql keeps what it logs, for `kbql serve` (which prunes every
+/// few minutes) and `kbql prune`.
+#[derive(Args, Debug, Clone)]
+pub struct RetentionConfig {
+    /// Days the search log (what visitors searched, behind staff's search
+    /// analytics) is kept; 0 keeps it forever.
+    #[arg(
+        long,
+        env = "KBQL_SEARCH_LOG_DAYS",
+        default_value_t = Limits::SEARCH_LOG_DAYS,
+        help_heading = "Retention"
+    )]
+    pub search_log_days: u32,
+
+    /// Days the audit log of staff changes is kept; 0 keeps it forever.
+    #[arg(
+        long,
+        env = "KBQL_AUDIT_LOG_DAYS",
+        default_value_t = Limits::AUDIT_LOG_DAYS,
+        help_heading = "Retention"
+    )]
+    pub audit_log_days: u32,
+}
+
+impl RetentionConfig {
+    pub fn retention(&self) -> crate::store::Retention {
+        let days = |n: u32| (n > 0).then(|| std::time::Duration::from_secs(u64::from(n) * 86_400));
+        crate::store::Retention {
+            search_log: days(self.search_log_days),
+            audit_log: days(self.audit_log_days),
+            replica_timeout: crate::store::REPLICA_TIMEOUT,
+        }
+    }
+}
+
 /// Options of `kbql serve`. Each limit is documented in SECURITY.md.
 #[derive(Args, Debug, Clone)]
 pub struct ServeConfig {
@@ -82,6 +117,9 @@ pub struct ServeConfig {
     /// matches words only.
     #[arg(long, env = "KBQL_MODEL_DIR")]
     pub model_dir: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub retention: RetentionConfig,
 
     /// Production mode: no introspection, no GraphiQL page, and no "did you
     /// mean" field suggestions in errors.

@@ -79,6 +79,12 @@ impl Limits {
     pub const DOCUMENT_CACHE_BYTES: u64 = 4 << 20;
     /// Word expansions, for the current index generation.
     pub const WORD_EXPANSION_BYTES: u64 = 2 << 20;
+
+    // ----- Retention (days; 0 keeps forever) -----
+    /// The search log, which staff's search analytics read.
+    pub const SEARCH_LOG_DAYS: u32 = 90;
+    /// The audit log of staff changes.
+    pub const AUDIT_LOG_DAYS: u32 = 365;
 }
 
 /// The sizes a page may have: 1 to `max`, `default` when not given.

@@ -10,6 +10,7 @@ pub mod outbox;
 pub mod post;
 pub mod post_tag;
 pub mod post_vector;
+pub mod replica;
 pub mod search_log;
 pub mod synonym_group;
 pub mod tag;

@@ -11,6 +11,7 @@ mod m20261125_000002_search;
 mod m20261125_000003_audit_log;
 mod m20261201_000004_instance_secret;
 mod m20261202_000005_post_vector;
+mod m20261202_000006_replica;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_audit_log::Migration),
             Box::new(m20261201_000004_instance_secret::Migration),
             Box::new(m20261202_000005_post_vector::Migration),
+            Box::new(m20261202_000006_replica::Migration),
         ]
     }
 }

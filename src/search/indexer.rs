@@ -17,8 +17,9 @@ use crate::store::Store;
 
 /// Outbox rows applied per commit at most.
 const BATCH: u64 = 2_000;
-/// How often to look for other processes' writes (the same process wakes
-/// the indexer at once).
+/// How often to look for other processes' writes when nothing announces
+/// them: the same process wakes the indexer at once, and on PostgreSQL so
+/// do other processes (`store::notify`); polling is the fallback.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(200);
 /// tantivy's indexing memory budget.
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
@@ -135,6 +136,16 @@ impl Indexer {
             let Some(last) = entries.last().map(Watermark::of) else {
                 return Ok(applied);
             };
+            // A gap after the watermark is a sequence number a rolled-back
+            // write used, or this replica's part of the outbox pruned while
+            // it was not heard from; only the latter loses the row the
+            // watermark names, and then only a rebuild is complete.
+            if self.applied() > 0 && entries[0].seq > self.applied() + 1 {
+                self.check_history().await?;
+                if self.applied() >= entries[0].seq {
+                    continue;
+                }
+            }
             applied += entries.len();
             let mut seen = HashSet::new();
             let ids: Vec<i64> = entries
@@ -167,7 +178,8 @@ impl Indexer {
 
     /// Rebuilds an index whose watermark is not a point in this database's
     /// history: the database was replaced (a fresh SQLite file, another
-    /// PostgreSQL database) or restored from a backup older than the index.
+    /// PostgreSQL database) or restored from a backup older than the index,
+    /// or the outbox was pruned past it while this replica was away.
     /// Replaying such an index from its watermark would skip the new
     /// database's first rows and keep posts that no longer exist.
     async fn check_history(&mut self) -> Result<()> {
@@ -177,8 +189,9 @@ impl Indexer {
             if !recorded.matches(ours.as_ref()) {
                 tracing::warn!(
                     watermark = recorded.seq,
-                    "the search index follows another database's history (was the database \
-                     replaced or restored?); rebuilding it"
+                    "the search index's watermark is not in this database's outbox (was the \
+                     database replaced or restored, or the outbox pruned while this replica \
+                     was away?); rebuilding it"
                 );
                 self.rebuild(&|_, _| {}).await?;
             }
@@ -190,6 +203,7 @@ impl Indexer {
     /// Follows the outbox until `shutdown` fires, then commits what it has.
     pub async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
         let mut wake = self.store.subscribe_written();
+        let mut announced = self.store.subscribe_announced();
         let mut failures = 0u32;
         loop {
             match self.catch_up().await {
@@ -206,6 +220,7 @@ impl Indexer {
             };
             tokio::select! {
                 _ = wake.changed() => {}
+                _ = announced.changed() => {}
                 _ = tokio::time::sleep(pause) => {}
                 _ = shutdown.changed() => break,
             }

@@ -138,6 +138,11 @@ impl Search {
         *self.inner.applied.borrow()
     }
 
+    /// Wakes whenever the index has applied more of the outbox.
+    pub fn watch_applied(&self) -> watch::Receiver<i64> {
+        self.inner.applied.clone()
+    }
+
     /// What a search's outcome depends on besides its parameters: the
     /// searcher's generation, which moves with every commit the index
     /// applies (a rebuild included), and the synonyms' version.

@@ -7,6 +7,7 @@ mod connections;
 mod graphql_http;
 mod kept_responses;
 mod probes;
+pub mod upkeep;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -89,9 +90,13 @@ impl AppState {
 }
 
 /// The background work of a running kbql: the indexer following the
-/// outbox, and the refresh of synonyms edited elsewhere.
+/// outbox (woken by other processes' writes on PostgreSQL), the refresh
+/// of synonyms edited elsewhere, the embedder when a model is set up, and
+/// the heartbeat and pruning (`upkeep`).
 pub struct Services {
     pub search: Search,
+    store: Store,
+    replica_id: String,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -106,7 +111,17 @@ impl Services {
         data_dir: &Path,
         cache_bytes: u64,
         semantic: Option<Arc<Semantic>>,
+        retention: crate::store::Retention,
     ) -> OperatorResult<Services> {
+        let replica_id = {
+            use anyhow::Context;
+            upkeep::replica_id(data_dir).with_context(|| {
+                format!(
+                    "cannot read or write {}",
+                    data_dir.join("replica-id").display()
+                )
+            })?
+        };
         let opened = Search::open(data_dir, store.clone(), cache_bytes, semantic.clone())
             .await
             .explain(|| {
@@ -132,6 +147,14 @@ impl Services {
         });
         let refresh = tokio::spawn(opened.search.clone().refresh_synonyms(shutdown.subscribe()));
         let mut tasks = vec![indexing, refresh];
+        tasks.extend(store.listen_for_writes(shutdown.subscribe()));
+        tasks.push(tokio::spawn(upkeep::run(
+            store.clone(),
+            opened.search.clone(),
+            replica_id.clone(),
+            retention,
+            shutdown.subscribe(),
+        )));
         if let Some(semantic) = semantic {
             tasks.push(tokio::spawn(run_embedder(
                 semantic,
@@ -141,6 +164,8 @@ impl Services {
         }
         Ok(Services {
             search: opened.search,
+            store: store.clone(),
+            replica_id,
             shutdown,
             tasks,
         })
@@ -153,6 +178,7 @@ impl Services {
         for task in self.tasks {
             let _ = task.await;
         }
+        upkeep::stopped(&self.store, &self.search, &self.replica_id).await;
         self.search.flush_search_log().await;
     }
 }

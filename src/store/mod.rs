@@ -5,10 +5,13 @@
 mod audit;
 mod connect;
 mod import;
+mod notify;
 mod outbox;
 mod page;
 mod post_reads;
 mod post_writes;
+mod pruning;
+mod replicas;
 mod search_feed;
 mod search_log;
 mod secrets;
@@ -28,10 +31,13 @@ use sea_orm::{
 
 pub use audit::{Actor, AuditAction, AuditFilter, AuditRecord, Subject};
 pub use import::{ImportPost, ImportSummary};
+pub use notify::CHANNEL as WRITES_CHANNEL;
 pub use outbox::OutboxEntry;
 pub use page::{Cursor, Page, PageRequest};
 pub use post_reads::{PostFilter, PostRef};
 pub use post_writes::{Moderation, NewArticle, NewQuestion, PostPatch, WriteResult};
+pub use pruning::{Pruned, Retention};
+pub use replicas::REPLICA_TIMEOUT;
 pub use search_feed::IndexablePost;
 pub use search_log::{QueryCount, SearchLogEntry, SearchStats};
 pub use synonyms::SynonymGroup;
@@ -49,6 +55,10 @@ pub struct Store {
     /// The newest outbox sequence this process has committed; the search
     /// indexer wakes on it, and writers wait for the index to reach it.
     written: Arc<tokio::sync::watch::Sender<i64>>,
+    /// The newest sequence any process announced (`store::notify`).
+    announced: Arc<tokio::sync::watch::Sender<i64>>,
+    /// Kept for the notification listener's own connection; never logged.
+    url: Arc<str>,
 }
 
 impl Store {
@@ -58,10 +68,13 @@ impl Store {
         let sql_statements = Arc::new(AtomicU64::new(0));
         let db = connect::open(url, sql_statements.clone()).await?;
         let (written, _) = tokio::sync::watch::channel(0);
+        let (announced, _) = tokio::sync::watch::channel(0);
         Ok(Store {
             db,
             sql_statements,
             written: Arc::new(written),
+            announced: Arc::new(announced),
+            url: url.into(),
         })
     }
 
@@ -96,6 +109,7 @@ impl Store {
     /// Commits a write transaction whose outbox rows end at `seq`, then
     /// announces `seq` in-process.
     pub(crate) async fn commit_write(&self, tx: DatabaseTransaction, seq: i64) -> Result<()> {
+        notify::announce(&tx, seq).await?;
         tx.commit().await?;
         self.written.send_if_modified(|current| {
             let newer = seq > *current;

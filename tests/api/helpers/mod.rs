@@ -158,6 +158,7 @@ impl TestApp {
             data_dir.path(),
             config.result_cache_bytes(),
             semantic,
+            config.retention.retention(),
         )
         .await
         .expect("search starts");

@@ -251,8 +251,27 @@ impl ServeProcess {
             .expect("JSON")
     }
 
+    /// As the holder of `token`.
+    pub async fn gql_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.client
+            .post(format!("{}/graphql", self.address))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("JSON")
+    }
+
     pub async fn metric(&self, name: &str) -> i64 {
         metric(&self.client, &self.address, name).await
+    }
+
+    /// The server's log so far.
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
     }
 
     /// Waits until `/readyz` says the index has caught up.
