@@ -103,8 +103,7 @@ impl Title {
     /// (its opening sentence), when that differs from today's: what an
     /// import matches to keep the slugs of posts imported back then.
     pub fn former_derivation(text: &str) -> Option<Self> {
-        let former = super::title::opening(text);
-        (former != super::title::derive(text)).then_some(Title(former))
+        super::title::former(text).map(Title)
     }
 }
 

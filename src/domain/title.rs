@@ -140,11 +140,7 @@ fn truncate_title(title: &str) -> String {
 
 /// `line` made fit for a title: whitespace collapsed, trailing colons and
 /// dashes dropped, cut at a word boundary when long.
-pub fn fit(line: &str) -> String {
-    tidy_title(line)
-}
-
-fn tidy_title(sentence: &str) -> String {
+pub fn fit(sentence: &str) -> String {
     // "…traction alopecia ?" is a typing habit, not part of the title.
     let collapsed = sentence
         .split_whitespace()
@@ -374,7 +370,7 @@ pub fn derive(text: &str) -> String {
     if sentences.get(1).is_none_or(|&(line, _)| line != first_line)
         && is_list_intro(first, lines.get(first_line + 1..).unwrap_or_default())
     {
-        return tidy_title(first);
+        return fit(first);
     }
     let pick = |wanted: fn(&str) -> bool, min_subject: usize| {
         sentences
@@ -391,7 +387,7 @@ pub fn derive(text: &str) -> String {
                 .find(|s| !is_pleasantry(s))
         })
         .unwrap_or(first);
-    tidy_title(without_list_marker(chosen))
+    fit(without_list_marker(chosen))
 }
 
 /// The first sentence of the first line past any greeting: an article's
@@ -403,6 +399,13 @@ pub fn opening(text: &str) -> String {
         || FALLBACK_TITLE.to_owned(),
         |line| tidy_title_opening(first_sentence(line)),
     )
+}
+
+/// What kbql titled a question before titles read the question, when it
+/// differs from today's title.
+pub fn former(text: &str) -> Option<String> {
+    let former = opening(text);
+    (former != derive(text)).then_some(former)
 }
 
 fn tidy_title_opening(sentence: &str) -> String {

@@ -226,7 +226,7 @@ impl<'a> OpenPost<'a> {
             ));
         }
         Ok(TextPost {
-            former_title: former(&question),
+            former_title: title::former(&question),
             title: title::derive(&question),
             question,
             answer,
@@ -263,11 +263,6 @@ impl OpenPost<'_> {
             line: self.line,
         }
     }
-}
-
-fn former(text: &str) -> Option<String> {
-    let former = title::opening(text);
-    (former != title::derive(text)).then_some(former)
 }
 
 /// Parses a whole listing page into its posts, in page order.

@@ -1,7 +1,7 @@
 //! Answers for chat widgets: the sentence or two of the best post that
 //! answer the visitor's question, with a confidence that can say "none".
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use std::sync::Arc;
 
@@ -192,15 +192,12 @@ pub fn choose(plan: &Plan, candidates: &[(PostText<'_>, f32)]) -> Option<AnswerO
         // In a post answering numbered questions by number, each answer
         // leads with its own point and is asked by its own question.
         let pairing = Pairing::of(&split_sentences(post.question), &sentences);
-        let item_asked_cover: Vec<f32> = match &pairing {
-            Some(p) => (0..sentences.len())
-                .map(|i| match p.question_for(i) {
-                    Some(q) => cover(&stem_set(&format!("{}\n{q}", post.title)), false),
-                    None => asked_cover,
-                })
-                .collect(),
-            None => Vec::new(),
-        };
+        let item_covers: HashMap<u32, f32> = pairing.as_ref().map_or_else(HashMap::new, |p| {
+            p.questions
+                .iter()
+                .map(|(&n, q)| (n, cover(&stem_set(&format!("{}\n{q}", post.title)), false)))
+                .collect()
+        });
         for i in 0..sentences.len() {
             for len in 1..=2usize.min(sentences.len() - i) {
                 if pairing
@@ -214,7 +211,12 @@ pub fn choose(plan: &Plan, candidates: &[(PostText<'_>, f32)]) -> Option<AnswerO
                     expects.is_some_and(|t| sentences[i..i + len].iter().any(|s| t.found_in(s)));
                 let window_cover = cover(&union, states_fact);
                 let (position, asked) = match &pairing {
-                    Some(p) => (p.position_in_item(i), item_asked_cover[i]),
+                    Some(p) => (
+                        p.position_in_item(i),
+                        p.item_of(i)
+                            .and_then(|n| item_covers.get(&n).copied())
+                            .unwrap_or(asked_cover),
+                    ),
                     None => (i, asked_cover),
                 };
                 // A second sentence must earn its place; answers tend to

@@ -95,11 +95,9 @@ impl Pairing {
         i - start
     }
 
-    /// The question that answer sentence `i` answers, if numbered.
-    pub fn question_for(&self, i: usize) -> Option<&str> {
-        self.answer_items[i]
-            .and_then(|n| self.questions.get(&n))
-            .map(String::as_str)
+    /// The number of the question answer sentence `i` answers, if any.
+    pub fn item_of(&self, i: usize) -> Option<u32> {
+        self.answer_items[i].filter(|n| self.questions.contains_key(n))
     }
 
     /// Whether sentences `i` and `j` belong to the same numbered answer.
@@ -140,7 +138,7 @@ mod tests {
             [Some(1), Some(1), Some(2), Some(2), Some(2)]
         );
         assert_eq!(
-            pairing.question_for(2),
+            pairing.item_of(2).map(|n| pairing.questions[&n].as_str()),
             Some("2) Will the dots fade in the sun? ")
         );
         assert_eq!(pairing.position_in_item(3), 1);
