@@ -1,5 +1,7 @@
 //! JSON Lines: one post per line. See README.md, "Import formats".
 
+use std::io::BufRead;
+
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -24,19 +26,71 @@ struct Line {
     published_at: Option<String>,
 }
 
-pub(super) fn parse(text: &str) -> Result<Vec<Draft>, ImportError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut drafts = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = i + 1;
-        if raw.trim().is_empty() {
-            continue;
+/// The drafts of a JSON Lines stream, one per non-blank line, read a line
+/// at a time so a file of any size costs one line's memory. Stops after
+/// the first error, which names its line.
+pub(super) struct Drafts<R> {
+    reader: R,
+    buf: Vec<u8>,
+    line: usize,
+    failed: bool,
+}
+
+impl<R: BufRead> Drafts<R> {
+    pub fn new(reader: R) -> Self {
+        Drafts {
+            reader,
+            buf: Vec::new(),
+            line: 0,
+            failed: false,
         }
-        let parsed: Line = serde_json::from_str(raw)
-            .map_err(|e| ImportError::at(line, format!("invalid post: {e}")))?;
-        drafts.push(draft(line, parsed).map_err(|e| ImportError::at(line, e.to_string()))?);
     }
-    Ok(drafts)
+
+    fn next_draft(&mut self) -> Option<Result<Draft, ImportError>> {
+        loop {
+            self.buf.clear();
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => return Some(Err(ImportError::at(self.line + 1, format!("{e}")))),
+            }
+            self.line += 1;
+            let line = self.line;
+            let Ok(raw) = std::str::from_utf8(&self.buf) else {
+                return Some(Err(ImportError::at(line, "the file is not valid UTF-8")));
+            };
+            let raw = if line == 1 {
+                raw.strip_prefix('\u{feff}').unwrap_or(raw)
+            } else {
+                raw
+            };
+            let raw = raw.strip_suffix('\n').unwrap_or(raw);
+            let raw = raw.strip_suffix('\r').unwrap_or(raw);
+            if raw.trim().is_empty() {
+                continue;
+            }
+            return Some(
+                serde_json::from_str::<Line>(raw)
+                    .map_err(|e| ImportError::at(line, format!("invalid post: {e}")))
+                    .and_then(|parsed| {
+                        draft(line, parsed).map_err(|e| ImportError::at(line, e.to_string()))
+                    }),
+            );
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for Drafts<R> {
+    type Item = Result<Draft, ImportError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let next = self.next_draft();
+        self.failed = matches!(next, Some(Err(_)));
+        next
+    }
 }
 
 fn optional<T>(

@@ -6,14 +6,15 @@ pub mod blog_text;
 pub mod demo;
 pub mod generate;
 mod jsonl;
+mod slugs;
 
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
 use crate::domain::{AnswerText, DisplayName, Label, PostKind, QuestionText, Slug, Title};
-use crate::store::{ImportPost, ImportSummary, Store};
+use crate::store::{IMPORT_CHUNK, ImportPost, ImportSummary, Store};
+use slugs::{Settler, Survey};
 
 /// Why a file could not be imported. `line` is 1-based; 0 means the file
 /// as a whole.
@@ -53,7 +54,7 @@ struct Draft {
     kind: PostKind,
     title: Title,
     /// What an earlier kbql titled this post, when it differs from
-    /// `title`; see [`settle_slugs`].
+    /// `title`; see [`slugs`].
     former_title: Option<Title>,
     question: Option<QuestionText>,
     answer: AnswerText,
@@ -89,36 +90,146 @@ impl Format {
     }
 }
 
-/// Parses a whole file's text into posts ready to store.
-pub fn parse(format: Format, text: &str) -> Result<Vec<ImportPost>, ImportError> {
-    let drafts = match format {
-        Format::JsonLines => jsonl::parse(text)?,
-        Format::BlogText => from_blog_text(text)?,
-    };
-    settle_slugs(drafts)
+/// Where an import's drafts come from. A JSON Lines file is read afresh
+/// on every pass rather than held: that is what keeps an import's memory
+/// flat however large the file. A blog page is one listing, small by
+/// nature, and is parsed once.
+enum Source<'a> {
+    JsonLinesFile(std::path::PathBuf),
+    JsonLinesText(&'a str),
+    Drafts(Vec<Draft>),
 }
 
-/// Reads, parses and stores one file in one transaction.
+type DraftIter<'s> = Box<dyn Iterator<Item = Result<Draft, ImportError>> + Send + 's>;
+
+impl Source<'_> {
+    fn drafts(&self) -> Result<DraftIter<'_>, ImportError> {
+        Ok(match self {
+            Source::JsonLinesFile(path) => {
+                let file = std::fs::File::open(path)
+                    .map_err(|e| ImportError::File(format!("{}: {e}", path.display())))?;
+                Box::new(jsonl::Drafts::new(std::io::BufReader::with_capacity(
+                    1 << 18,
+                    file,
+                )))
+            }
+            Source::JsonLinesText(text) => Box::new(jsonl::Drafts::new(text.as_bytes())),
+            Source::Drafts(drafts) => Box::new(drafts.iter().cloned().map(Ok)),
+        })
+    }
+
+    /// Reads the whole source once to check every post and learn what
+    /// settling slugs needs, then returns the settler and the post count.
+    /// Nothing is written until this has passed, so a malformed post
+    /// anywhere refuses the file before anything of it is stored.
+    fn plan(&self) -> Result<(Settler, usize), ImportError> {
+        let mut survey = Survey::default();
+        for d in self.drafts()? {
+            survey.note(&d?)?;
+        }
+        let posts = survey.posts;
+        let settler = if survey.needs_file_slugs() {
+            Settler::with_file_slugs(survey, self.drafts()?)?
+        } else {
+            Settler::new(survey)
+        };
+        Ok((settler, posts))
+    }
+}
+
+/// Parses a whole file's text into posts ready to store.
+pub fn parse(format: Format, text: &str) -> Result<Vec<ImportPost>, ImportError> {
+    let source = match format {
+        Format::JsonLines => Source::JsonLinesText(text),
+        Format::BlogText => Source::Drafts(from_blog_text(text)?),
+    };
+    let (mut settler, _) = source.plan()?;
+    source
+        .drafts()?
+        .map(|d| d.map(|d| settler.settle(d)))
+        .collect()
+}
+
+/// Chunks of settled posts in flight between the parser and the store:
+/// enough that neither waits on the other, few enough to stay small.
+const CHUNKS_IN_FLIGHT: usize = 4;
+
+/// Checks one file whole, then streams it into the store in one
+/// transaction: every post lands or none does. Parsing runs on a thread of
+/// its own beside the writes.
 pub async fn import_file(
     store: &Store,
     path: &Path,
     on_parsed: impl FnOnce(usize),
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ImportSummary, ImportError> {
-    let format = Format::of(path)?;
+    let source = match Format::of(path)? {
+        Format::JsonLines => Source::JsonLinesFile(path.to_owned()),
+        Format::BlogText => Source::Drafts(from_blog_text(&read_text(path)?)?),
+    };
+    let (source, plan) = blocking(move || {
+        let plan = source.plan();
+        (source, plan)
+    })
+    .await?;
+    let (mut settler, posts) = plan?;
+    on_parsed(posts);
+
+    let (chunks, mut received) = tokio::sync::mpsc::channel(CHUNKS_IN_FLIGHT);
+    let parser = blocking(move || -> Result<(), ImportError> {
+        let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
+        for d in source.drafts()? {
+            chunk.push(settler.settle(d?));
+            if chunk.len() == IMPORT_CHUNK {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(IMPORT_CHUNK));
+                if chunks.blocking_send(full).is_err() {
+                    // The writer gave up; its error is the one to report.
+                    return Ok(());
+                }
+            }
+        }
+        if !chunk.is_empty() {
+            let _ = chunks.blocking_send(chunk);
+        }
+        Ok(())
+    });
+    let mut import = store.begin_import().await?;
+    let mut done = 0u64;
+    while let Some(chunk) = received.recv().await {
+        import.write(&chunk).await?;
+        done += chunk.len() as u64;
+        progress(done);
+    }
+    // The file may have changed since it was checked: a post that no
+    // longer parses rolls everything back.
+    parser.await??;
+    Ok(import.commit().await?)
+}
+
+/// Runs file reading and parsing off the async threads, starting at once
+/// (not when awaited: the parser must run while the writer waits on it).
+fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> impl Future<Output = Result<T, ImportError>> {
+    let running = tokio::task::spawn_blocking(work);
+    async move {
+        running
+            .await
+            .map_err(|e| ImportError::File(format!("the import was interrupted: {e}")))
+    }
+}
+
+fn read_text(path: &Path) -> Result<String, ImportError> {
     let bytes =
         std::fs::read(path).map_err(|e| ImportError::File(format!("{}: {e}", path.display())))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    String::from_utf8(bytes).map_err(|e| {
         let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
             .iter()
             .filter(|b| **b == b'\n')
             .count()
             + 1;
         ImportError::at(line, "the file is not valid UTF-8")
-    })?;
-    let posts = parse(format, &text)?;
-    on_parsed(posts.len());
-    Ok(store.import_posts(&posts, progress).await?)
+    })
 }
 
 fn from_blog_text(text: &str) -> Result<Vec<Draft>, ImportError> {
@@ -167,87 +278,6 @@ fn from_blog_text(text: &str) -> Result<Vec<Draft>, ImportError> {
                 answered_by: None,
                 published_at: None,
             })
-        })
-        .collect()
-}
-
-/// Gives every post its slug: the explicit one, or one derived from the
-/// title with `-2`, `-3`... for repeats within the file. Being a function
-/// of the file alone, re-importing the file yields the same slugs, which is
-/// what makes re-imports update rather than duplicate.
-///
-/// Titles once came from a post's opening sentence and now come from the
-/// sentence that asks, so a file imported back then derives other slugs
-/// today. Each post therefore also carries the slug the old titles gave
-/// (settled the same way), which the store matches when the new one is
-/// unknown: the post is updated under the slug it has always had.
-fn settle_slugs(drafts: Vec<Draft>) -> Result<Vec<ImportPost>, ImportError> {
-    let mut explicit = HashSet::new();
-    for d in &drafts {
-        if let Some(slug) = &d.slug
-            && !explicit.insert(slug.as_str().to_owned())
-        {
-            return Err(ImportError::at(
-                d.line,
-                format!("slug {:?} appears twice in this file", slug.as_str()),
-            ));
-        }
-    }
-    let slugs = derive_slugs(&drafts, &explicit, |d| &d.title);
-    let former = if drafts.iter().any(|d| d.former_title.is_some()) {
-        derive_slugs(&drafts, &explicit, |d| {
-            d.former_title.as_ref().unwrap_or(&d.title)
-        })
-    } else {
-        slugs.clone()
-    };
-    Ok(drafts
-        .into_iter()
-        .zip(slugs.into_iter().zip(former))
-        .map(|(d, (slug, former))| ImportPost {
-            former_slug: (former != slug).then_some(former),
-            kind: d.kind,
-            slug,
-            title: d.title,
-            question: d.question,
-            answer: d.answer,
-            tags: d.tags,
-            category: d.category,
-            asked_by: d.asked_by,
-            answered_by: d.answered_by,
-            published_at: d.published_at,
-        })
-        .collect())
-}
-
-/// One slug per draft, in file order: explicit slugs as given, the rest
-/// derived from `title_of` and stepped around every slug already taken.
-fn derive_slugs(
-    drafts: &[Draft],
-    explicit: &HashSet<String>,
-    title_of: impl Fn(&Draft) -> &Title,
-) -> Vec<Slug> {
-    let mut used: HashSet<String> = explicit.clone();
-    // Per derived base, the suffix to try next. Starting over at `-2` for
-    // every repeat made n posts sharing a title cost n² lookups (minutes
-    // for a file of a few ten thousand); every suffix below the one kept
-    // here is taken, so resuming finds the same slug in linear time.
-    let mut next_suffix: HashMap<String, u32> = HashMap::new();
-    drafts
-        .iter()
-        .map(|d| match &d.slug {
-            Some(slug) => slug.clone(),
-            None => {
-                let base = Slug::derive(title_of(d).as_str(), d.kind.as_str());
-                let n = next_suffix.entry(base.as_str().to_owned()).or_insert(2);
-                let mut slug = base.clone();
-                while used.contains(slug.as_str()) {
-                    slug = base.with_suffix(*n);
-                    *n += 1;
-                }
-                used.insert(slug.as_str().to_owned());
-                slug
-            }
         })
         .collect()
 }

@@ -20,8 +20,9 @@ pub struct ImportPost {
     /// it instead of adding another.
     pub slug: Slug,
     /// The slug an earlier kbql derived for this post, when it differs
-    /// from `slug`. A post found under it (and not under `slug`) is
-    /// updated there and keeps it, so links to it keep working.
+    /// from `slug` and no post of the file goes by it today. A post found
+    /// under it (and not under `slug`) is updated there and keeps it, so
+    /// links to it keep working.
     pub former_slug: Option<Slug>,
     pub title: Title,
     /// `None` for articles.
@@ -44,114 +45,181 @@ pub struct ImportSummary {
 
 /// Posts are written in chunks of this many rows per statement, which
 /// keeps every statement under SQLite's bound-parameter limit.
-const CHUNK: usize = 200;
+pub const CHUNK: usize = 200;
+
+/// One import in progress: a write transaction that posts are streamed
+/// into, chunk by chunk, so memory stays that of one chunk whatever the
+/// file's size. Nothing is visible until [`Import::commit`]; dropping an
+/// import rolls all of it back.
+pub struct Import<'s> {
+    store: &'s Store,
+    tx: sea_orm::DatabaseTransaction,
+    /// Label key to id, for the labels this import has met: a file has
+    /// far fewer distinct tags than posts, so each is looked up once.
+    tag_ids: HashMap<String, i64>,
+    category_ids: HashMap<String, i64>,
+    summary: ImportSummary,
+    seq: i64,
+}
 
 impl Store {
-    /// Upserts `posts` by slug in ONE transaction: either the whole batch
-    /// lands or none of it does. `progress` is told how many posts are done.
+    /// Starts an import: every post written through it lands in one
+    /// transaction, or none does.
+    pub async fn begin_import(&self) -> Result<Import<'_>> {
+        Ok(Import {
+            store: self,
+            tx: self.begin_write().await?,
+            tag_ids: HashMap::new(),
+            category_ids: HashMap::new(),
+            summary: ImportSummary::default(),
+            seq: 0,
+        })
+    }
+
+    /// Upserts `posts` by slug in ONE transaction. `progress` is told how
+    /// many posts are done.
     pub async fn import_posts(
         &self,
         posts: &[ImportPost],
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<ImportSummary> {
-        let tx = self.begin_write().await?;
-        let categories: Vec<Label> = posts.iter().filter_map(|p| p.category.clone()).collect();
-        let category_ids = taxonomy::ensure_categories(&tx, &categories).await?;
-        let tags: Vec<Label> = posts.iter().flat_map(|p| p.tags.iter().cloned()).collect();
-        let tag_ids = taxonomy::ensure_tags(&tx, &tags).await?;
-
-        let mut summary = ImportSummary::default();
-        let mut seq = 0;
+        let mut import = self.begin_import().await?;
         let mut done = 0u64;
-        // A former slug may be another post's slug today; that post keeps it.
-        let file_slugs: HashSet<&str> = posts.iter().map(|p| p.slug.as_str()).collect();
-        let former_of = |p| former_slug(p, &file_slugs);
         for chunk in posts.chunks(CHUNK) {
-            let slugs: Vec<&str> = chunk
-                .iter()
-                .flat_map(|p| std::iter::once(p.slug.as_str()).chain(former_of(p)))
-                .collect();
-            let existing: HashMap<String, post::Model> = post::Entity::find()
-                .filter(post::Column::Slug.is_in(slugs))
-                .all(&tx)
-                .await?
-                .into_iter()
-                .map(|m| (m.slug.clone(), m))
-                .collect();
-            let existing_ids: Vec<i64> = existing.values().map(|m| m.id).collect();
-            let existing_tags = tag_ids_of(&tx, &existing_ids).await?;
-
-            let mut inserts = Vec::new();
-            let mut links = Vec::new();
-            let mut changed = Vec::new();
-            let at = now();
-            for p in chunk {
-                let wanted_tags =
-                    dedup(p.tags.iter().filter_map(|l| tag_ids.get(l.key()).copied()));
-                let category_id = p
-                    .category
-                    .as_ref()
-                    .and_then(|c| category_ids.get(c.key()).copied());
-                let found = existing
-                    .get(p.slug.as_str())
-                    .or_else(|| former_of(p).and_then(|f| existing.get(f)));
-                match found {
-                    None => inserts.push((new_row(p, category_id, at), wanted_tags)),
-                    Some(current) => {
-                        let same_tags = existing_tags
-                            .get(&current.id)
-                            .map(Vec::as_slice)
-                            .unwrap_or(&[])
-                            == wanted_tags;
-                        if same_tags && same_content(current, p, category_id) {
-                            summary.unchanged += 1;
-                            continue;
-                        }
-                        update_row(&tx, current, p, category_id, at).await?;
-                        if !same_tags {
-                            taxonomy::replace_post_tags(&tx, current.id, &wanted_tags).await?;
-                        }
-                        changed.push(current.id);
-                        summary.updated += 1;
-                    }
-                }
-            }
-            if !inserts.is_empty() {
-                let tags_by_slug: HashMap<String, Vec<i64>> = inserts
-                    .iter()
-                    .map(|(row, tags)| (slug_of(row), tags.clone()))
-                    .collect();
-                let rows = inserts.into_iter().map(|(row, _)| row);
-                for created in post::Entity::insert_many(rows)
-                    .exec_with_returning(&tx)
-                    .await?
-                {
-                    let tags = tags_by_slug.get(&created.slug).cloned().unwrap_or_default();
-                    links.extend(
-                        tags.into_iter()
-                            .enumerate()
-                            .map(|(i, t)| (created.id, t, i as i32)),
-                    );
-                    changed.push(created.id);
-                    summary.created += 1;
-                }
-            }
-            taxonomy::insert_post_tags(&tx, links).await?;
-            seq = seq.max(outbox::append(&tx, &changed).await?);
+            import.write(chunk).await?;
             done += chunk.len() as u64;
             progress(done);
         }
-        self.commit_write(tx, seq).await?;
-        Ok(summary)
+        import.commit().await
     }
 }
 
-/// `p`'s former slug, unless some post of the file goes by it today.
-fn former_slug<'a>(p: &'a ImportPost, file_slugs: &HashSet<&str>) -> Option<&'a str> {
-    p.former_slug
-        .as_ref()
-        .map(Slug::as_str)
-        .filter(|f| !file_slugs.contains(f))
+impl Import<'_> {
+    /// Upserts `posts` by slug (or by former slug, see
+    /// [`ImportPost::former_slug`]). Best called with at most [`CHUNK`]
+    /// posts; larger batches are split.
+    pub async fn write(&mut self, posts: &[ImportPost]) -> Result<()> {
+        for chunk in posts.chunks(CHUNK) {
+            self.write_chunk(chunk).await?;
+        }
+        Ok(())
+    }
+
+    /// Makes the import visible and wakes the indexers.
+    pub async fn commit(self) -> Result<ImportSummary> {
+        self.store.commit_write(self.tx, self.seq).await?;
+        Ok(self.summary)
+    }
+
+    async fn write_chunk(&mut self, chunk: &[ImportPost]) -> Result<()> {
+        let tx = &self.tx;
+        let categories = unknown(
+            &self.category_ids,
+            chunk.iter().filter_map(|p| p.category.as_ref()),
+        );
+        if !categories.is_empty() {
+            let ids = taxonomy::ensure_categories(tx, &categories).await?;
+            self.category_ids.extend(ids);
+        }
+        let tags = unknown(&self.tag_ids, chunk.iter().flat_map(|p| p.tags.iter()));
+        if !tags.is_empty() {
+            self.tag_ids.extend(taxonomy::ensure_tags(tx, &tags).await?);
+        }
+
+        let slugs: Vec<&str> = chunk
+            .iter()
+            .flat_map(|p| std::iter::once(p.slug.as_str()).chain(former_of(p)))
+            .collect();
+        let existing: HashMap<String, post::Model> = post::Entity::find()
+            .filter(post::Column::Slug.is_in(slugs))
+            .all(tx)
+            .await?
+            .into_iter()
+            .map(|m| (m.slug.clone(), m))
+            .collect();
+        let existing_ids: Vec<i64> = existing.values().map(|m| m.id).collect();
+        let existing_tags = tag_ids_of(tx, &existing_ids).await?;
+
+        let mut inserts = Vec::new();
+        let mut links = Vec::new();
+        let mut changed = Vec::new();
+        let at = now();
+        for p in chunk {
+            let wanted_tags = dedup(
+                p.tags
+                    .iter()
+                    .filter_map(|l| self.tag_ids.get(l.key()).copied()),
+            );
+            let category_id = p
+                .category
+                .as_ref()
+                .and_then(|c| self.category_ids.get(c.key()).copied());
+            let found = existing
+                .get(p.slug.as_str())
+                .or_else(|| former_of(p).and_then(|f| existing.get(f)));
+            match found {
+                None => inserts.push((new_row(p, category_id, at), wanted_tags)),
+                Some(current) => {
+                    let same_tags = existing_tags
+                        .get(&current.id)
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[])
+                        == wanted_tags;
+                    if same_tags && same_content(current, p, category_id) {
+                        self.summary.unchanged += 1;
+                        continue;
+                    }
+                    update_row(tx, current, p, category_id, at).await?;
+                    if !same_tags {
+                        taxonomy::replace_post_tags(tx, current.id, &wanted_tags).await?;
+                    }
+                    changed.push(current.id);
+                    self.summary.updated += 1;
+                }
+            }
+        }
+        if !inserts.is_empty() {
+            let tags_by_slug: HashMap<String, Vec<i64>> = inserts
+                .iter()
+                .map(|(row, tags)| (slug_of(row), tags.clone()))
+                .collect();
+            let rows = inserts.into_iter().map(|(row, _)| row);
+            for created in post::Entity::insert_many(rows)
+                .exec_with_returning(tx)
+                .await?
+            {
+                let tags = tags_by_slug.get(&created.slug).cloned().unwrap_or_default();
+                links.extend(
+                    tags.into_iter()
+                        .enumerate()
+                        .map(|(i, t)| (created.id, t, i as i32)),
+                );
+                changed.push(created.id);
+                self.summary.created += 1;
+            }
+        }
+        taxonomy::insert_post_tags(tx, links).await?;
+        self.seq = self.seq.max(outbox::append(tx, &changed).await?);
+        Ok(())
+    }
+}
+
+/// The labels of `labels` that `known` has no id for, each once.
+fn unknown<'l>(
+    known: &HashMap<String, i64>,
+    labels: impl Iterator<Item = &'l Label>,
+) -> Vec<Label> {
+    let mut missing: Vec<Label> = Vec::new();
+    for l in labels {
+        if !known.contains_key(l.key()) && !missing.iter().any(|m| m.key() == l.key()) {
+            missing.push(l.clone());
+        }
+    }
+    missing
+}
+
+fn former_of(p: &ImportPost) -> Option<&str> {
+    p.former_slug.as_ref().map(Slug::as_str)
 }
 
 fn dedup(ids: impl Iterator<Item = i64>) -> Vec<i64> {

@@ -30,7 +30,7 @@ use sea_orm::{
 };
 
 pub use audit::{Actor, AuditAction, AuditFilter, AuditRecord, Subject};
-pub use import::{ImportPost, ImportSummary};
+pub use import::{CHUNK as IMPORT_CHUNK, Import, ImportPost, ImportSummary};
 pub use notify::CHANNEL as WRITES_CHANNEL;
 pub use outbox::OutboxEntry;
 pub use page::{Cursor, Page, PageRequest};

@@ -14,6 +14,7 @@ on_both_backends!(
     reimporting_adds_nothing,
     a_page_imported_under_the_old_titles_reimports_in_place,
     a_malformed_file_names_its_line_and_imports_nothing,
+    a_file_of_many_chunks_lands_whole_or_not_at_all,
     a_cli_token_works_against_the_server,
 );
 
@@ -202,6 +203,84 @@ async fn a_malformed_file_names_its_line_and_imports_nothing(app: TestApp) {
     }
     let res = app.gql("{ posts { totalCount } }", json!({})).await;
     assert_eq!(res["data"]["posts"]["totalCount"], 0, "{res}");
+}
+
+/// Imports stream the file in chunks; a fault anywhere in it, however
+/// late, still refuses all of it, and a good file lands whole.
+async fn a_file_of_many_chunks_lands_whole_or_not_at_all(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let posts = 1_234;
+    let mut good = String::new();
+    for i in 0..posts {
+        // Every third post shares a title, so derived slugs number on
+        // across chunk boundaries.
+        let title = if i % 3 == 0 {
+            "Does the pigment fade?".to_owned()
+        } else {
+            format!("Question number {i}")
+        };
+        let tag = ["smp", "fading", "touch ups"][i % 3];
+        good.push_str(&json!({"title": title, "question": format!("{title} Asking for post {i}."), "answer": format!("Answer {i}."), "tags": [tag]}).to_string());
+        good.push('\n');
+    }
+    let late_faults: [(&str, Vec<u8>, String); 3] = [
+        (
+            "truncated.jsonl",
+            format!("{good}{{\"question\":\"Broken\",\"answer\":\n").into_bytes(),
+            format!("line {}", posts + 1),
+        ),
+        (
+            "latin1.jsonl",
+            [good.as_bytes(), b"{\"answer\":\"caf\xe9\"}\n"].concat(),
+            format!("line {}: the file is not valid UTF-8", posts + 1),
+        ),
+        (
+            "twice.jsonl",
+            format!(
+                "{{\"slug\":\"kept\",\"answer\":\"a\"}}\n{good}{{\"slug\":\"kept\",\"answer\":\"b\"}}\n"
+            )
+            .into_bytes(),
+            format!("line {}: slug \"kept\" appears twice", posts + 2),
+        ),
+    ];
+    for (name, bytes, expect) in late_faults {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let out = kbql(&app, &["import", file.to_str().unwrap()]);
+        assert!(!out.status.success(), "{name}");
+        assert!(stderr(&out).contains(&expect), "{name}: {}", stderr(&out));
+    }
+    let res = app
+        .gql("{ posts { totalCount } tags { name } }", json!({}))
+        .await;
+    assert_eq!(res["data"]["posts"]["totalCount"], 0, "{res}");
+
+    let file = dir.path().join("good.jsonl");
+    std::fs::write(&file, &good).unwrap();
+    let out = kbql(&app, &["import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!("{posts} created, 0 updated, 0 unchanged")),
+        "{}",
+        stdout(&out)
+    );
+    let res = app
+        .gql(
+            r#"{ posts(tag: "fading") { totalCount } last: post(slug: "does-the-pigment-fade-412") { title } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(res["data"]["posts"]["totalCount"], 411, "{res}");
+    assert_eq!(
+        res["data"]["last"]["title"], "Does the pigment fade?",
+        "the 412th post of that title: {res}"
+    );
+    let again = kbql(&app, &["import", file.to_str().unwrap()]);
+    assert!(
+        stdout(&again).contains(&format!("0 created, 0 updated, {posts} unchanged")),
+        "{}",
+        stdout(&again)
+    );
 }
 
 async fn a_cli_token_works_against_the_server(app: TestApp) {
