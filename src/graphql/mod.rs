@@ -30,7 +30,10 @@ use crate::rate_limit::RateLimits;
 use crate::search::Search;
 use crate::store::Store;
 
+// Named `Query` in the schema (and the mutations `Mutation`): the names
+// clients and code generators assume.
 #[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
 pub struct QueryRoot(
     query::PostQuery,
     search_query::SearchQuery,

@@ -31,7 +31,7 @@ use crate::cache::{Generation, Keyed, ResultCache, Weigh, string_bytes};
 use crate::search::SearchParams;
 
 /// The query root's type name in the schema.
-const QUERY_ROOT: &str = "QueryRoot";
+const QUERY_ROOT: &str = "Query";
 
 /// (type, field, the field's object type or `None` for a leaf): the fields
 /// a kept response may hold. Each is computed from the search index, or

@@ -104,23 +104,33 @@ fn optional<T>(
 }
 
 fn draft(line: usize, l: Line) -> Result<Draft, FieldError> {
-    let question = optional(l.question.as_deref(), |s| {
+    let mut question = optional(l.question.as_deref(), |s| {
         QuestionText::parse("question", s)
     })?;
+    let title_text = l.title.as_deref().filter(|t| !t.trim().is_empty());
+    // An FAQ's entries are often a question as the title and its answer,
+    // with no letter from a visitor: the title is what was asked.
+    let asked_in_title =
+        question.is_none() && title_text.is_some_and(|t| t.trim_end().ends_with('?'));
     let kind = match l.kind.as_deref() {
         Some(k) => k
             .parse::<PostKind>()
             .map_err(|e| FieldError::new("kind", crate::domain::FieldErrorCode::Invalid, e))?,
-        // A post with a question is a question unless it says otherwise.
-        None if question.is_some() => PostKind::Question,
+        // A post that asks is a question unless it says otherwise.
+        None if question.is_some() || asked_in_title => PostKind::Question,
         None => PostKind::Article,
     };
     if kind == PostKind::Question && question.is_none() {
-        return Err(FieldError::new(
-            "question",
-            crate::domain::FieldErrorCode::Blank,
-            "a question needs its question text",
-        ));
+        match title_text {
+            Some(t) => question = Some(QuestionText::parse("title", t)?),
+            None => {
+                return Err(FieldError::new(
+                    "question",
+                    crate::domain::FieldErrorCode::Blank,
+                    "a question needs its question text, or a title that asks it",
+                ));
+            }
+        }
     }
     let answer = AnswerText::parse("answer", &l.answer)?;
     let (title, former_title) = match optional(l.title.as_deref(), |s| Title::parse("title", s))? {
@@ -192,6 +202,32 @@ mod tests {
         assert_eq!(posts[0].slug.as_str(), "does-it-fade");
         assert_eq!(posts[0].tags.len(), 2);
         assert!(posts[1].question.is_none());
+    }
+
+    #[test]
+    fn an_faq_entry_asked_in_its_title_is_a_question() {
+        let text = concat!(
+            r#"{"kind":"question","title":"Will the pigment fade in the sun?","answer":"Slowly."}"#,
+            "\n",
+            r#"{"title":"How much is a touch-up?","answer":"It depends."}"#,
+            "\n",
+            r#"{"title":"Opening hours","answer":"Nine to five."}"#,
+            "\n",
+        );
+        let posts = parse_file(Format::JsonLines, text).unwrap();
+        assert_eq!(
+            posts[0].question.as_ref().map(|q| q.as_str()),
+            Some("Will the pigment fade in the sun?")
+        );
+        assert_eq!(posts[1].kind, crate::domain::PostKind::Question);
+        assert_eq!(
+            posts[1].question.as_ref().map(|q| q.as_str()),
+            Some("How much is a touch-up?")
+        );
+        assert_eq!(posts[1].title.as_str(), "How much is a touch-up?");
+        assert_eq!(posts[2].kind, crate::domain::PostKind::Article);
+        let err = parse_file(Format::JsonLines, r#"{"kind":"question","answer":"a"}"#).unwrap_err();
+        assert!(err.to_string().contains("or a title that asks it"), "{err}");
     }
 
     #[test]

@@ -15,6 +15,7 @@ on_both_backends!(
     a_page_imported_under_the_old_titles_reimports_in_place,
     a_malformed_file_names_its_line_and_imports_nothing,
     a_file_of_many_chunks_lands_whole_or_not_at_all,
+    an_faq_whose_titles_ask_imports_as_questions,
     a_cli_token_works_against_the_server,
 );
 
@@ -281,6 +282,45 @@ async fn a_file_of_many_chunks_lands_whole_or_not_at_all(app: TestApp) {
         "{}",
         stdout(&again)
     );
+}
+
+/// An existing FAQ: each entry a question as its title and the answer,
+/// with no separate letter from a visitor.
+async fn an_faq_whose_titles_ask_imports_as_questions(app: TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("faq.jsonl");
+    let lines = [
+        json!({"kind": "question", "title": "Can I swim after a session?", "answer": "Wait four days before you swim."}),
+        json!({"title": "How much does a touch-up cost?", "answer": "A touch-up is $250.", "tags": ["cost"]}),
+        json!({"title": "Visiting the clinic", "answer": "We are by the station."}),
+    ];
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&file, text).unwrap();
+    let out = kbql(&app, &["import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let res = app
+        .gql(
+            r#"{
+                swim: post(slug: "can-i-swim-after-a-session") { kind question }
+                cost: post(slug: "how-much-does-a-touch-up-cost") { kind question title }
+                visit: post(slug: "visiting-the-clinic") { kind question }
+            }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(res["data"]["swim"]["kind"], "QUESTION", "{res}");
+    assert_eq!(
+        res["data"]["swim"]["question"],
+        "Can I swim after a session?"
+    );
+    assert_eq!(res["data"]["cost"]["kind"], "QUESTION", "{res}");
+    assert_eq!(
+        res["data"]["cost"]["question"],
+        "How much does a touch-up cost?"
+    );
+    assert_eq!(res["data"]["visit"]["kind"], "ARTICLE", "{res}");
+    assert!(res["data"]["visit"]["question"].is_null());
 }
 
 async fn a_cli_token_works_against_the_server(app: TestApp) {

@@ -52,7 +52,7 @@ fn deep_documents(n: usize) -> Vec<(&'static str, String)> {
             "inline fragments",
             format!(
                 "{{ {} __typename {} }}",
-                "... on QueryRoot { ".repeat(n),
+                "... on Query { ".repeat(n),
                 "}".repeat(n)
             ),
         ),
@@ -113,7 +113,7 @@ async fn nesting_past_the_limit_is_refused_over_post_and_get_and_the_server_live
         }
         let alive = server.gql("{ __typename }", json!({})).await;
         assert_eq!(
-            alive["data"]["__typename"], "QueryRoot",
+            alive["data"]["__typename"], "Query",
             "production: {production}"
         );
         server.stop();
@@ -125,11 +125,11 @@ async fn nesting_within_the_limit_still_runs() {
     let app = TestApp::spawn_sqlite().await;
     let inline = format!(
         "{{ {} __typename {} }}",
-        "... on QueryRoot { ".repeat(20),
+        "... on Query { ".repeat(20),
         "}".repeat(20)
     );
     let res = app.gql(&inline, json!({})).await;
-    assert_eq!(res["data"]["__typename"], "QueryRoot", "{res}");
+    assert_eq!(res["data"]["__typename"], "Query", "{res}");
     let list = format!(
         "{{ search(query: {}\"x\"{}) {{ totalCount }} }}",
         "[".repeat(20),
@@ -209,11 +209,11 @@ async fn fragments_that_expand_without_end_are_refused() {
     let mut bomb = String::from("{ ...F0 }");
     for i in 0..20 {
         bomb.push_str(&format!(
-            " fragment F{i} on QueryRoot {{ {} }}",
+            " fragment F{i} on Query {{ {} }}",
             format!("...F{} ", i + 1).repeat(10)
         ));
     }
-    bomb.push_str(" fragment F20 on QueryRoot { tags { name } }");
+    bomb.push_str(" fragment F20 on Query { tags { name } }");
     let res = app.gql(&bomb, json!({})).await;
     assert_eq!(error_code(&res), "GRAPHQL_VALIDATION_FAILED", "{res}");
     assert!(
@@ -228,8 +228,7 @@ async fn fragments_that_expand_without_end_are_refused() {
     let res = app.gql(&unused, json!({})).await;
     assert_eq!(error_code(&res), "GRAPHQL_VALIDATION_FAILED", "{res}");
 
-    let cycle =
-        "{ ...A } fragment A on QueryRoot { ...B } fragment B on QueryRoot { ...A tags { name } }";
+    let cycle = "{ ...A } fragment A on Query { ...B } fragment B on Query { ...A tags { name } }";
     let res = app.gql(cycle, json!({})).await;
     assert_eq!(error_code(&res), "GRAPHQL_VALIDATION_FAILED", "{res}");
 }
@@ -254,7 +253,7 @@ async fn repeated_fields_and_fragment_spreads_execute_once() {
     let aliases: String = (0..30).map(|i| format!("a{i}: tags {{ name }} ")).collect();
     let spreads = |n: usize| {
         format!(
-            "{{ {} }} fragment F on QueryRoot {{ {aliases} }}",
+            "{{ {} }} fragment F on Query {{ {aliases} }}",
             "...F ".repeat(n)
         )
     };
@@ -316,11 +315,11 @@ async fn directives_are_limited_wherever_they_stand_and_errors_are_capped() {
     let on_operation = format!("query {} {{ __typename }}", "@skip(if: false) ".repeat(800));
     let on_variable = format!("query($v: Int {}) {{ __typename }}", "@a ".repeat(100));
     let on_fragment = format!(
-        "{{ ...F }} fragment F on QueryRoot {} {{ __typename }}",
+        "{{ ...F }} fragment F on Query {} {{ __typename }}",
         "@a ".repeat(100)
     );
     let on_spread = format!(
-        "{{ ...F {} }} fragment F on QueryRoot {{ __typename }}",
+        "{{ ...F {} }} fragment F on Query {{ __typename }}",
         "@a ".repeat(100)
     );
     for document in [on_operation, on_variable, on_fragment, on_spread] {

@@ -142,7 +142,7 @@ async fn introspection_and_graphiql_are_on_for_development() {
     let res = app
         .gql("{ __schema { queryType { name } } }", json!({}))
         .await;
-    assert_eq!(res["data"]["__schema"]["queryType"]["name"], "QueryRoot");
+    assert_eq!(res["data"]["__schema"]["queryType"]["name"], "Query");
     let page = app.get("/graphql").await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("graphiql"));

@@ -41,7 +41,7 @@ async fn get_reads_but_never_writes() {
     let app = TestApp::spawn_sqlite().await;
     let read = app.get("/graphql?query=%7B__typename%7D").await;
     assert_eq!(read.status(), 200);
-    assert_eq!(json_of(read).await["data"]["__typename"], "QueryRoot");
+    assert_eq!(json_of(read).await["data"]["__typename"], "Query");
 
     let url = format!("/graphql?query={}", urlencode(ASK));
     let write = app.get(&url).await;
@@ -141,13 +141,13 @@ async fn batches_are_refused_unless_configured() {
     let res = post_raw(&app, &[("content-type", "application/json")], batch).await;
     assert_eq!(res.status(), 200);
     let answers = json_of(res).await;
-    assert_eq!(answers[0]["data"]["__typename"], "QueryRoot");
+    assert_eq!(answers[0]["data"]["__typename"], "Query");
     assert!(answers[1]["data"]["askQuestion"]["question"]["id"].is_string());
     let one = json!([{ "query": "{ __typename }" }]).to_string();
     let res = post_raw(&app, &[("content-type", "application/json")], one).await;
     assert_eq!(
         json_of(res).await[0]["data"]["__typename"],
-        "QueryRoot",
+        "Query",
         "an array back"
     );
     let three = json!([{ "query": "{ __typename }" }, { "query": "{ __typename }" }, { "query": "{ __typename }" }]);

@@ -100,12 +100,12 @@ mod tests {
     #[test]
     fn kbql_s_own_schema_is_read() {
         let types = FieldTypes::from_sdl(&crate::graphql::sdl());
-        assert_eq!(types.root(OperationType::Query), Some("QueryRoot"));
-        assert_eq!(types.root(OperationType::Mutation), Some("MutationRoot"));
-        assert_eq!(types.of("QueryRoot", "posts"), Some("PostConnection"));
+        assert_eq!(types.root(OperationType::Query), Some("Query"));
+        assert_eq!(types.root(OperationType::Mutation), Some("Mutation"));
+        assert_eq!(types.of("Query", "posts"), Some("PostConnection"));
         assert_eq!(types.of("PostConnection", "nodes"), Some("Post"));
         assert_eq!(types.of("Post", "tags"), Some("Tag"));
-        assert_eq!(types.of("QueryRoot", "__schema"), Some("__Schema"));
+        assert_eq!(types.of("Query", "__schema"), Some("__Schema"));
         assert_eq!(types.of("Post", "nonsense"), None);
     }
 }

@@ -153,7 +153,7 @@ mod tests {
     fn a_kept_document_weighs_its_expanded_fields() {
         let small = "{ __typename }";
         let spreads = format!(
-            "{{ ...F }} fragment F on QueryRoot {{ {} }}",
+            "{{ ...F }} fragment F on Query {{ {} }}",
             (0..40)
                 .map(|i| format!("a{i}: posts {{ totalCount }}"))
                 .collect::<Vec<_>>()

@@ -7,6 +7,7 @@ mod synonyms;
 use async_graphql::MergedObject;
 
 #[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
 pub struct MutationRoot(
     ask::AskMutation,
     staff::StaffMutation,

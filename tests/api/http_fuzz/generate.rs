@@ -431,7 +431,7 @@ impl Gen<'_> {
             ),
             _ => format!(
                 "{{ {} __typename {} }}",
-                "... on QueryRoot { ".repeat(n),
+                "... on Query { ".repeat(n),
                 "}".repeat(n)
             ),
         }
@@ -492,31 +492,31 @@ impl Gen<'_> {
             0 => {
                 let spreads = "...F ".repeat(*[2, 50, 500].choose(&mut self.rng).unwrap());
                 let aliases: String = (0..30).map(|i| format!("a{i}: tags {{ name }} ")).collect();
-                format!("{{ {spreads} }} fragment F on QueryRoot {{ {aliases} }}")
+                format!("{{ {spreads} }} fragment F on Query {{ {aliases} }}")
             }
             1 => {
                 let fan = self.rng.random_range(2..12);
                 let levels = self.rng.random_range(5..25);
                 let mut text = String::from("{ ...F0 }");
                 for i in 0..levels {
-                    text.push_str(&format!(" fragment F{i} on QueryRoot {{ {} }}", format!("...F{} ", i + 1).repeat(fan)));
+                    text.push_str(&format!(" fragment F{i} on Query {{ {} }}", format!("...F{} ", i + 1).repeat(fan)));
                 }
-                text.push_str(&format!(" fragment F{levels} on QueryRoot {{ tags {{ name }} }}"));
+                text.push_str(&format!(" fragment F{levels} on Query {{ tags {{ name }} }}"));
                 text
             }
-            2 => "{ ...A } fragment A on QueryRoot { ...B } fragment B on QueryRoot { ...A }".into(),
+            2 => "{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }".into(),
             3 => "{ ...P } fragment P on Post { id }".into(),
             4 => {
                 let mut text = String::from("{ ...C0 }");
                 let n = self.rng.random_range(10..80);
                 for i in 0..n {
-                    text.push_str(&format!(" fragment C{i} on QueryRoot {{ ...C{} }}", i + 1));
+                    text.push_str(&format!(" fragment C{i} on Query {{ ...C{} }}", i + 1));
                 }
-                text.push_str(&format!(" fragment C{n} on QueryRoot {{ __typename }}"));
+                text.push_str(&format!(" fragment C{n} on Query {{ __typename }}"));
                 text
             }
             5 => "{ posts { nodes { ...Q ...Q ... on Post { ...Q title } } } } fragment Q on Post { id title tags { name } }".into(),
-            _ => "{ ...Missing } fragment Unused on QueryRoot { __typename }".into(),
+            _ => "{ ...Missing } fragment Unused on Query { __typename }".into(),
         }
     }
 
@@ -535,8 +535,8 @@ impl Gen<'_> {
             0 => format!("query {many} {{ __typename }}"),
             1 => format!("query($v: Int {many}) {{ __typename }}"),
             2 => format!("{{ __typename {many} }}"),
-            3 => format!("{{ ...F {many} }} fragment F on QueryRoot {{ __typename }}"),
-            _ => format!("{{ ...F }} fragment F on QueryRoot {many} {{ __typename }}"),
+            3 => format!("{{ ...F {many} }} fragment F on Query {{ __typename }}"),
+            _ => format!("{{ ...F }} fragment F on Query {many} {{ __typename }}"),
         }
     }
 
