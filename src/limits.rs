@@ -31,6 +31,11 @@ impl Limits {
     /// refined, not paged.
     pub const RESULT_WINDOW: usize = 1_000;
 
+    /// Numbered pages (`posts(page:)`) reach this many posts deep, page
+    /// times size; past it, walk on with cursors. An offset makes the
+    /// database step over every post before it, so the depth is bounded.
+    pub const PAGE_DEPTH: u64 = 10_000;
+
     // ----- Page sizes (`first`, `last`) -----
     pub const PAGE_SIZE: PageSize = PageSize {
         default: 20,

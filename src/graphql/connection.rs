@@ -13,12 +13,15 @@ use crate::error::Error;
 use crate::limits::Limits;
 use crate::store::{Page, PageRequest, PostFilter, Store};
 
-/// The four Relay arguments, checked once for every connection.
+/// The four Relay arguments and a page number, checked once for every
+/// connection.
 pub struct PageArgs {
     pub first: Option<i32>,
     pub after: Option<String>,
     pub last: Option<i32>,
     pub before: Option<String>,
+    /// 1-based, pages of `first` posts; instead of cursors.
+    pub page: Option<i32>,
 }
 
 impl PageArgs {
@@ -28,6 +31,7 @@ impl PageArgs {
             after,
             last: None,
             before: None,
+            page: None,
         }
     }
 
@@ -35,24 +39,58 @@ impl PageArgs {
         let check =
             |name: &str, n: Option<i32>| page_size(Limits::PAGE_SIZE, name, n).map(|n| n as u64);
         let open = |c: &str| parse_cursor(ctx, c);
+        if let Some(page) = self.page {
+            if self.after.is_some() || self.before.is_some() || self.last.is_some() {
+                return Err(Error::bad_input(
+                    "pass `page` with `first` alone, not with `after`, `before` or `last`",
+                ));
+            }
+            let limit = check("first", self.first)?;
+            return Ok(PageRequest {
+                limit,
+                offset: page_offset(page, limit)?,
+                after: None,
+                before: None,
+                backward: false,
+            });
+        }
         let after = self.after.as_deref().map(open).transpose()?;
         let before = self.before.as_deref().map(open).transpose()?;
         match (self.first, self.last) {
             (Some(_), Some(_)) => Err(Error::bad_input("pass `first` or `last`, not both")),
             (_, Some(last)) => Ok(PageRequest {
                 limit: check("last", Some(last))?,
+                offset: 0,
                 after,
                 before,
                 backward: true,
             }),
             (first, None) => Ok(PageRequest {
                 limit: check("first", first)?,
+                offset: 0,
                 after,
                 before,
                 backward: false,
             }),
         }
     }
+}
+
+/// How many posts come before page `page` of `size`, within
+/// [`Limits::PAGE_DEPTH`].
+fn page_offset(page: i32, size: u64) -> Result<u64, Error> {
+    if page < 1 {
+        return Err(Error::bad_input("`page` counts from 1"));
+    }
+    let offset = (page as u64 - 1) * size;
+    if offset + size > Limits::PAGE_DEPTH {
+        return Err(Error::bad_input(format!(
+            "numbered pages reach the first {} posts; page {page} of {size} goes past them, \
+             so walk on from there with `after`",
+            Limits::PAGE_DEPTH
+        )));
+    }
+    Ok(offset)
 }
 
 /// Which listing a connection shows, so `totalCount` can count it lazily.
@@ -65,6 +103,8 @@ pub enum Listing {
 pub struct PostConnection {
     listing: Listing,
     request: PageRequest,
+    /// Read by `page` rather than by cursor.
+    numbered: bool,
     page: Page<post::Model>,
 }
 
@@ -86,6 +126,7 @@ pub struct PageInfo {
 
 impl PostConnection {
     pub async fn load(ctx: &Context<'_>, listing: Listing, args: PageArgs) -> Result<Self, Error> {
+        let numbered = args.page.is_some();
         let request = args.parse(ctx)?;
         let store = store(ctx);
         let page = match &listing {
@@ -95,8 +136,17 @@ impl PostConnection {
         Ok(PostConnection {
             listing,
             request,
+            numbered,
             page,
         })
+    }
+
+    async fn count(&self, ctx: &Context<'_>) -> Result<u64, Error> {
+        let store = store(ctx);
+        match &self.listing {
+            Listing::Published(filter) => store.count_published(filter).await,
+            Listing::Pending => store.count_pending().await,
+        }
     }
 
     fn cursor(&self, ctx: &Context<'_>, p: &post::Model) -> String {
@@ -170,7 +220,10 @@ impl PostConnection {
         let (has_next_page, has_previous_page) = if self.request.backward {
             (self.request.before.is_some(), self.page.has_more)
         } else {
-            (self.page.has_more, self.request.after.is_some())
+            (
+                self.page.has_more,
+                self.request.after.is_some() || self.request.offset > 0,
+            )
         };
         PageInfo {
             has_next_page,
@@ -182,11 +235,21 @@ impl PostConnection {
 
     /// How many posts the whole listing holds, across all pages.
     async fn total_count(&self, ctx: &Context<'_>) -> Result<u64> {
-        let store = store(ctx);
-        let n = match &self.listing {
-            Listing::Published(filter) => store.count_published(filter).await?,
-            Listing::Pending => store.count_pending().await?,
-        };
-        Ok(n)
+        Ok(self.count(ctx).await?)
+    }
+
+    /// The number of the page read when it was asked for by `page`; null
+    /// when read by cursor.
+    async fn current_page(&self) -> Option<u64> {
+        self.numbered
+            .then(|| self.request.offset / self.request.limit.max(1) + 1)
+    }
+
+    /// How many pages of this size the listing holds ("page 2 of 13"); at
+    /// least 1. Numbered pages reach the first 10,000 posts; past them,
+    /// page on with cursors.
+    async fn page_count(&self, ctx: &Context<'_>) -> Result<u64> {
+        let size = self.request.limit.max(1);
+        Ok(self.count(ctx).await?.div_ceil(size).max(1))
     }
 }

@@ -19,7 +19,8 @@ impl PostQuery {
     /// Published posts, newest first. `tag` and `category` take a name or
     /// a slug, ignoring case and spaces vs hyphens ("Hair Loss" =
     /// "hair-loss"). Page with `first`/`after` or `last`/`before`
-    /// (1 to 100, default 20).
+    /// (1 to 100, default 20), or jump to page `page` of `first` (from 1;
+    /// the first 10,000 posts; `pageCount` says how many there are).
     #[graphql(
         complexity = "limits::list_cost(first.or(last), Limits::PAGE_SIZE, child_complexity)"
     )]
@@ -32,6 +33,7 @@ impl PostQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        page: Option<i32>,
     ) -> Result<PostConnection> {
         let filter = PostFilter {
             tag_key: tag
@@ -48,6 +50,7 @@ impl PostQuery {
             after,
             last,
             before,
+            page,
         };
         Ok(PostConnection::load(ctx, Listing::Published(filter), args).await?)
     }

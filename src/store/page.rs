@@ -9,10 +9,12 @@ pub struct Cursor {
 }
 
 /// Which slice of a listing to read: `limit` items after `after`, or the
-/// `limit` items just before `before` when reading backwards.
+/// `limit` items just before `before` when reading backwards; `offset`
+/// items are skipped first (numbered pages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
     pub limit: u64,
+    pub offset: u64,
     pub after: Option<Cursor>,
     pub before: Option<Cursor>,
     pub backward: bool,

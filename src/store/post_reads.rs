@@ -177,6 +177,7 @@ impl Store {
             .filter(cond)
             .order_by(column, order.clone())
             .order_by(post::Column::Id, order)
+            .offset((page.offset > 0).then_some(page.offset))
             .limit(page.limit + 1)
             .all(&self.db)
             .await?;

@@ -8,6 +8,7 @@ use crate::on_both_backends;
 on_both_backends!(
     lists_published_posts_newest_first_with_tags_and_category,
     pages_forward_and_backward_through_a_tag,
+    jumps_to_a_numbered_page,
     tag_and_category_match_any_spelling,
     refuses_bad_page_arguments,
     listing_a_hundred_posts_runs_a_constant_number_of_statements,
@@ -100,6 +101,91 @@ async fn pages_forward_and_backward_through_a_tag(app: TestApp) {
     // `last` alone is the end of the listing.
     let tail = app.gql(LIST, json!({"tag": "hair loss", "last": 2})).await;
     assert_eq!(slugs(&tail), ["question-2", "question-1"]);
+}
+
+const NUMBERED: &str = "query($tag: String, $first: Int, $page: Int, $after: String) {
+    posts(tag: $tag, first: $first, page: $page, after: $after) {
+        totalCount currentPage pageCount
+        nodes { slug }
+        pageInfo { hasNextPage hasPreviousPage endCursor }
+    }
+}";
+
+/// What the seed's frontend shows: "Page 2 of 13" and links to pages.
+async fn jumps_to_a_numbered_page(app: TestApp) {
+    app.import_jsonl(&numbered_posts(23, "hair loss", "Pigments"))
+        .await;
+    app.import_jsonl(&numbered_posts(4, "other", "Pigments").replace("question-", "other-"))
+        .await;
+
+    let page = |n: i32| json!({"tag": "hair-loss", "first": 5, "page": n});
+    let second = app.gql(NUMBERED, page(2)).await;
+    let posts = &second["data"]["posts"];
+    assert_eq!(
+        slugs(&second),
+        [
+            "question-18",
+            "question-17",
+            "question-16",
+            "question-15",
+            "question-14"
+        ],
+        "{second}"
+    );
+    assert_eq!(posts["currentPage"], 2);
+    assert_eq!(posts["pageCount"], 5, "23 posts in pages of 5");
+    assert_eq!(posts["totalCount"], 23);
+    assert_eq!(posts["pageInfo"]["hasPreviousPage"], true);
+    assert_eq!(posts["pageInfo"]["hasNextPage"], true);
+
+    // A numbered page's end cursor walks on by cursor from there.
+    let cursor = posts["pageInfo"]["endCursor"].clone();
+    let on = app
+        .gql(
+            NUMBERED,
+            json!({"tag": "hair-loss", "first": 5, "after": cursor}),
+        )
+        .await;
+    assert_eq!(slugs(&on)[0], "question-13", "{on}");
+    assert!(on["data"]["posts"]["currentPage"].is_null(), "{on}");
+
+    let last = app.gql(NUMBERED, page(5)).await;
+    assert_eq!(slugs(&last), ["question-3", "question-2", "question-1"]);
+    assert_eq!(last["data"]["posts"]["pageInfo"]["hasNextPage"], false);
+    let past = app.gql(NUMBERED, page(6)).await;
+    assert_eq!(slugs(&past), Vec::<String>::new(), "{past}");
+    let first = app.gql(NUMBERED, page(1)).await;
+    assert_eq!(first["data"]["posts"]["pageInfo"]["hasPreviousPage"], false);
+    let empty = app
+        .gql(NUMBERED, json!({"tag": "nothing", "first": 5, "page": 1}))
+        .await;
+    assert_eq!(empty["data"]["posts"]["pageCount"], 1, "{empty}");
+
+    for (vars, expect) in [
+        (page(0), "counts from 1"),
+        (page(-3), "counts from 1"),
+        (json!({"first": 10, "page": 1001}), "first 10000 posts"),
+        (json!({"first": 100, "page": 101}), "first 10000 posts"),
+        (
+            json!({"first": 5, "page": 2, "after": cursor}),
+            "not with `after`",
+        ),
+    ] {
+        let res = app.gql(NUMBERED, vars.clone()).await;
+        assert_eq!(error_code(&res), "BAD_USER_INPUT", "{vars}: {res}");
+        assert!(
+            res["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(expect),
+            "{vars}: {res}"
+        );
+    }
+    let deepest = app.gql(NUMBERED, json!({"first": 100, "page": 100})).await;
+    assert!(
+        deepest["errors"].is_null(),
+        "page 100 of 100 is within reach: {deepest}"
+    );
 }
 
 async fn tag_and_category_match_any_spelling(app: TestApp) {
