@@ -47,6 +47,12 @@ pub enum Error {
     /// A body that is not a GraphQL request over JSON (415).
     #[error("unsupported content type: send application/json")]
     UnsupportedMediaType,
+    /// An `Accept` header that allows no type a GraphQL response comes in
+    /// (406).
+    #[error(
+        "no acceptable response type: accept application/graphql-response+json or application/json"
+    )]
+    NotAcceptable,
     /// The request ran past the configured time limit (503). A mutation
     /// that timed out was applied entirely or not at all.
     #[error("the request took too long and was stopped")]
@@ -74,6 +80,7 @@ impl Error {
             Error::MutationOverGet => "METHOD_NOT_ALLOWED",
             Error::CsrfSuspected => "CSRF_REFUSED",
             Error::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            Error::NotAcceptable => "NOT_ACCEPTABLE",
             Error::Timeout => "TIMEOUT",
             Error::BodyTimeout => "REQUEST_TIMEOUT",
             Error::Internal(_) => "INTERNAL_SERVER_ERROR",
@@ -228,6 +235,7 @@ mod tests {
         assert_eq!(Error::MutationOverGet.code(), "METHOD_NOT_ALLOWED");
         assert_eq!(Error::CsrfSuspected.code(), "CSRF_REFUSED");
         assert_eq!(Error::UnsupportedMediaType.code(), "UNSUPPORTED_MEDIA_TYPE");
+        assert_eq!(Error::NotAcceptable.code(), "NOT_ACCEPTABLE");
         assert_eq!(Error::Timeout.code(), "TIMEOUT");
         assert_eq!(Error::BodyTimeout.code(), "REQUEST_TIMEOUT");
         let internal = Error::from(sea_orm::DbErr::Custom("secret SQL".into()));

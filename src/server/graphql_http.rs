@@ -9,9 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use async_graphql::http::{GraphiQLSource, parse_query_string};
-use async_graphql::{
-    BatchRequest, BatchResponse, Request, Response as GqlResponse, ServerError, Value,
-};
+use async_graphql::{BatchRequest, Request, Response as GqlResponse, ServerError, Value};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -19,6 +17,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use super::AppState;
 use super::client_ip::TrustedProxies;
+use super::media_type::ResponseType;
 use crate::auth::{self, Principal};
 use crate::config::ServeConfig;
 use crate::error::Error;
@@ -63,6 +62,20 @@ pub async fn post(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    let media = match ResponseType::negotiate(&headers) {
+        Ok(media) => media,
+        Err(e) => return refuse(e),
+    };
+    stamp(media, post_as(state, peer, headers, body, media).await)
+}
+
+async fn post_as(
+    state: AppState,
+    peer: SocketAddr,
+    headers: HeaderMap,
+    body: Body,
+    media: ResponseType,
+) -> Response {
     let policy = &state.http;
     let client = policy.proxies.client(peer.ip(), &headers);
     tracing::Span::current().record("client", tracing::field::display(client));
@@ -95,7 +108,23 @@ pub async fn post(
             (requests, false)
         }
     };
-    execute(&state, &headers, client, requests, single).await
+    execute(&state, &headers, client, requests, single, media).await
+}
+
+/// Labels a JSON response with the negotiated type (what was refused
+/// before execution included); the playground's page keeps its own.
+fn stamp(media: ResponseType, mut response: Response) -> Response {
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if json {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, media.header_value());
+    }
+    response
 }
 
 #[tracing::instrument(name = "graphql", skip_all, fields(method = "GET", client))]
@@ -123,15 +152,20 @@ pub async fn get(
             ))
         };
     }
-    match parse_query_string(&query) {
+    let media = match ResponseType::negotiate(&headers) {
+        Ok(media) => media,
+        Err(e) => return refuse(e),
+    };
+    let response = match parse_query_string(&query) {
         Ok(request) => {
             let request = request.data(ReadOnlyTransport);
-            execute(&state, &headers, client, vec![request], true).await
+            execute(&state, &headers, client, vec![request], true, media).await
         }
         Err(e) => refuse(Error::bad_input(format!(
             "invalid GraphQL GET request: {e}"
         ))),
-    }
+    };
+    stamp(media, response)
 }
 
 /// A JSON body passes; a body a browser may send cross-site without a
@@ -197,6 +231,7 @@ async fn execute(
     client: IpAddr,
     requests: Vec<Request>,
     single: bool,
+    media: ResponseType,
 ) -> Response {
     let policy = &state.http;
     if requests.iter().any(|r| r.query.trim().is_empty()) {
@@ -296,14 +331,24 @@ async fn execute(
         code_every_error(response);
         cap_errors(response);
     }
-    let status = status_of(&responses);
+    let mut status = status_of(&responses);
+    // Under the current media type, a request that could not run at all
+    // (it did not parse or validate) is the client's error.
+    if media == ResponseType::GraphqlResponse
+        && status == StatusCode::OK
+        && single
+        && responses[0].data == Value::Null
+        && !responses[0].errors.is_empty()
+    {
+        status = StatusCode::BAD_REQUEST;
+    }
     let retry_after = retry_after(&responses);
-    let body = if single {
-        BatchResponse::Single(responses.remove(0))
+    let mut response = if single {
+        (status, axum::Json(Shown(responses.remove(0)))).into_response()
     } else {
-        BatchResponse::Batch(responses)
+        let all: Vec<Shown> = responses.into_iter().map(Shown).collect();
+        (status, axum::Json(all)).into_response()
     };
-    let mut response = (status, axum::Json(body)).into_response();
     if let Some(secs) = retry_after {
         response
             .headers_mut()
@@ -396,13 +441,34 @@ pub fn refuse(err: Error) -> Response {
         Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         Error::MutationOverGet => StatusCode::METHOD_NOT_ALLOWED,
         Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        Error::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
         Error::Timeout => StatusCode::SERVICE_UNAVAILABLE,
         Error::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     };
     let body = GqlResponse::from_errors(vec![err.into()]);
-    (status, axum::Json(body)).into_response()
+    (status, axum::Json(Shown(body))).into_response()
+}
+
+/// A response as the client sees it: one that never ran (it did not
+/// parse or validate, or was refused first) has no `data` entry at all,
+/// as the GraphQL spec asks of errors raised before execution.
+struct Shown(GqlResponse);
+
+impl serde::Serialize for Shown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Unrun<'a> {
+            errors: &'a [ServerError],
+        }
+        let r = &self.0;
+        if r.data == Value::Null && !r.errors.is_empty() {
+            Unrun { errors: &r.errors }.serialize(serializer)
+        } else {
+            r.serialize(serializer)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod client_ip;
 mod connections;
 mod graphql_http;
 mod kept_responses;
+mod media_type;
 mod probes;
 pub mod upkeep;
 

@@ -299,3 +299,131 @@ async fn refusals_of_a_whole_request_carry_no_locations() {
         .await;
     assert!(deep["errors"][0].get("locations").is_none(), "{deep}");
 }
+
+/// GraphQL over HTTP's current media type: a client that asks for
+/// `application/graphql-response+json` gets it, and a request that cannot
+/// run is then a 400; older clients keep `application/json` and a 200.
+#[tokio::test]
+async fn responses_come_in_the_media_type_asked_for() {
+    let app = TestApp::spawn_sqlite().await;
+    const CURRENT: &str = "application/graphql-response+json";
+    let content_type = |res: &reqwest::Response| {
+        res.headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    };
+    let good = json!({"query": "{ __typename }"}).to_string();
+    let broken = json!({"query": "{ posts { totalCount "}).to_string();
+    let invalid = json!({"query": "{ noSuchField }"}).to_string();
+    let json_body = ("content-type", "application/json");
+
+    for (accept, body, status, media) in [
+        (Some(CURRENT), &good, 200, CURRENT),
+        (Some(CURRENT), &broken, 400, CURRENT),
+        (Some(CURRENT), &invalid, 400, CURRENT),
+        (
+            Some("application/graphql-response+json, application/json;q=0.9"),
+            &invalid,
+            400,
+            CURRENT,
+        ),
+        (Some("application/json"), &invalid, 200, "application/json"),
+        (None, &invalid, 200, "application/json"),
+        (Some("*/*"), &good, 200, "application/json"),
+    ] {
+        let mut headers = vec![json_body];
+        if let Some(accept) = accept {
+            headers.push(("accept", accept));
+        }
+        let res = post_raw(&app, &headers, body.clone()).await;
+        assert_eq!(res.status(), status, "{accept:?} {body}");
+        assert!(content_type(&res).starts_with(media), "{accept:?} {body}");
+        let res = json_of(res).await;
+        if status == 200 && body == &good {
+            assert_eq!(res["data"]["__typename"], "Query");
+        } else {
+            assert_eq!(error_code(&res), "GRAPHQL_VALIDATION_FAILED", "{res}");
+        }
+    }
+
+    // GET negotiates the same way.
+    let res = app
+        .client
+        .get(format!("{}/graphql?query=%7B__typename%7D", app.address))
+        .header("accept", CURRENT)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(content_type(&res), CURRENT);
+
+    // Nothing the client accepts can be sent.
+    let res = post_raw(&app, &[json_body, ("accept", "text/html")], good.clone()).await;
+    assert_eq!(res.status(), 406);
+    assert_eq!(error_code(&json_of(res).await), "NOT_ACCEPTABLE");
+}
+
+/// The graphql-http package's audit of GraphQL over HTTP (its version
+/// pinned in scripts/audit/package-lock.json): no warnings, no errors.
+/// Needs Node.js; skipped without it unless KBQL_REQUIRE_NODE is set, as
+/// CI sets it.
+#[tokio::test]
+async fn the_graphql_over_http_audit_passes() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let audit = root.join("scripts/audit");
+    let has = |tool: &str| {
+        std::process::Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !has("node") || !has("npm") {
+        assert!(
+            std::env::var_os("KBQL_REQUIRE_NODE").is_none(),
+            "the audit needs Node.js and npm (Debian: apt-get install nodejs npm)"
+        );
+        eprintln!("skipped: the GraphQL-over-HTTP audit needs Node.js and npm");
+        return;
+    }
+    if !audit.join("node_modules/graphql-http").exists() {
+        let installed = std::process::Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&audit)
+            .output()
+            .expect("npm runs");
+        assert!(
+            installed.status.success(),
+            "npm ci: {}",
+            String::from_utf8_lossy(&installed.stderr)
+        );
+    }
+    let app = TestApp::spawn_sqlite().await;
+    let url = format!("{}/graphql", app.address);
+    // Off the test's own thread, which serves the requests.
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(audit.join("audit.mjs"))
+            .arg(url)
+            .output()
+            .expect("node runs")
+    })
+    .await
+    .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    let summary: Value = report
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| {
+            panic!(
+                "no summary in {report}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+    assert_eq!(summary["warn"], 0, "{report}");
+    assert_eq!(summary["error"], 0, "{report}");
+    assert!(summary["ok"].as_u64().unwrap() >= 50, "{report}");
+    assert!(out.status.success(), "{report}");
+}
