@@ -116,6 +116,11 @@ pub fn to_id(ctx: &Context<'_>, post: i64) -> ID {
 }
 
 /// For queries: a malformed id is a top-level BAD_USER_INPUT.
+/// The post number inside `id`, if it is a post id this API gave out.
+pub fn post_number(ctx: &Context<'_>, id: &ID) -> Option<i64> {
+    public_ids(ctx).parse_post_id(id)
+}
+
 pub fn require_id(ctx: &Context<'_>, id: &ID) -> Result<i64, Error> {
     public_ids(ctx)
         .parse_post_id(id)

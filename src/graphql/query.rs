@@ -1,12 +1,13 @@
 use async_graphql::{Context, ID, Object, Result};
+use entity::post;
 
 use super::connection::{Listing, PageArgs, PostConnection};
 use super::context::{principal, store};
 use super::guards::RoleGuard;
-use super::ids::require_id;
+use super::ids::{post_number, require_id};
 use super::limits;
 use super::search_query::label_filter;
-use super::types::{AuditLogConnection, Category, GqlAuditAction, Post, Tag};
+use super::types::{AuditLogConnection, Category, GqlAuditAction, Node, Post, Tag};
 use crate::domain::{Limits, PostStatus};
 use crate::error::Error;
 use crate::store::{AuditFilter, PostFilter, PostRef};
@@ -68,11 +69,21 @@ impl PostQuery {
             (None, Some(slug)) => PostRef::Slug(slug.trim().to_owned()),
             _ => return Err(Error::bad_input("pass exactly one of `id` and `slug`").into()),
         };
-        let Some(post) = store(ctx).find_post(&r).await? else {
+        let post = store(ctx).find_post(&r).await?;
+        Ok(post.filter(|p| visible(ctx, p)).map(Post::from))
+    }
+
+    /// The object with this global `id`, for clients that refetch by id
+    /// (Relay's object identification); null when there is none the
+    /// caller may see, or the id is not one this API gave out.
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Node>> {
+        let Some(number) = post_number(ctx, &id) else {
             return Ok(None);
         };
-        let visible = post.status == PostStatus::Published || principal(ctx).role().is_some();
-        Ok(visible.then_some(Post::from(post)))
+        let post = store(ctx).find_post(&PostRef::Id(number)).await?;
+        Ok(post
+            .filter(|p| visible(ctx, p))
+            .map(|p| Node::Post(Post::from(p))))
     }
 
     /// Tags on published posts, most used first.
@@ -142,4 +153,9 @@ impl AuditQuery {
             page,
         })
     }
+}
+
+/// The public sees published posts only; staff see any.
+fn visible(ctx: &Context<'_>, post: &post::Model) -> bool {
+    post.status == PostStatus::Published || principal(ctx).role().is_some()
 }

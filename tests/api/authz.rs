@@ -32,6 +32,7 @@ use Access::{Admin, Public, Staff};
 const QUERIES: &[(&str, Access)] = &[
     ("posts", Public),
     ("post", Public),
+    ("node", Public),
     ("tags", Public),
     ("categories", Public),
     ("search", Public),

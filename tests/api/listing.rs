@@ -14,6 +14,7 @@ on_both_backends!(
     listing_a_hundred_posts_runs_a_constant_number_of_statements,
     tags_and_categories_count_published_posts,
     finds_one_post_by_id_or_slug,
+    refetches_any_object_by_its_global_id,
 );
 
 const LIST: &str = "query($tag: String, $category: String, $first: Int, $after: String, $last: Int, $before: String) {
@@ -346,4 +347,45 @@ async fn a_row_with_an_unknown_kind_fails_where_it_is_read() {
         .gql("{ post(slug: \"question-2\") { title kind } }", json!({}))
         .await;
     assert_eq!(other["data"]["post"]["kind"], "QUESTION", "{other}");
+}
+
+const NODE: &str =
+    "query($id: ID!) { node(id: $id) { __typename id ... on Post { slug status } } }";
+
+/// Relay's object identification: what a cache stored by id, it refetches
+/// by id, seeing no more than the caller may.
+async fn refetches_any_object_by_its_global_id(app: TestApp) {
+    app.import_jsonl(&numbered_posts(2, "smp", "Pigments"))
+        .await;
+    let listed = app.gql("{ posts { nodes { id slug } } }", json!({})).await;
+    let id = listed["data"]["posts"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = app.gql(NODE, json!({"id": id})).await;
+    let node = &res["data"]["node"];
+    assert_eq!(node["__typename"], "Post", "{res}");
+    assert_eq!(node["id"], id.as_str());
+    assert_eq!(node["slug"], "question-2");
+
+    // A question not yet published: staff see it, the public does not.
+    let pending = app.ask("Can I dye my hair after the treatment?").await;
+    let public = app.gql(NODE, json!({"id": pending})).await;
+    assert_eq!(public["data"]["node"], Value::Null, "{public}");
+    assert!(public["errors"].is_null(), "{public}");
+    let token = app.token(kbql::domain::Role::Staff).await;
+    let staff = app.gql_as(&token, NODE, json!({"id": pending})).await;
+    assert_eq!(staff["data"]["node"]["status"], "PENDING", "{staff}");
+
+    // Ids this API never gave out find nothing, without an error.
+    for unknown in [
+        "x1",
+        "",
+        "AAAAAAAAAAAAAAAAAAAAAA",
+        id.to_uppercase().as_str(),
+    ] {
+        let res = app.gql(NODE, json!({"id": unknown})).await;
+        assert_eq!(res["data"]["node"], Value::Null, "{unknown}: {res}");
+        assert!(res["errors"].is_null(), "{unknown}: {res}");
+    }
 }

@@ -1,6 +1,7 @@
 mod audit;
 mod enums;
 mod label;
+mod node;
 mod payloads;
 mod post;
 mod search;
@@ -8,6 +9,7 @@ mod search;
 pub use audit::{AuditLogConnection, GqlAuditAction};
 pub use enums::{GqlPostKind, GqlPostStatus, GqlUserErrorCode};
 pub use label::{Category, Tag};
+pub use node::Node;
 pub use payloads::{AskQuestionPayload, DeletePostPayload, PostPayload, UserError};
 pub use post::Post;
 pub use search::{Answer, QueryStat, SearchFacets, SearchHit, SearchStats, SynonymGroup, TagFacet};

@@ -28,7 +28,7 @@ fn non_empty(s: &str) -> Option<&str> {
 
 #[Object]
 impl Post {
-    async fn id(&self, ctx: &Context<'_>) -> ID {
+    pub async fn id(&self, ctx: &Context<'_>) -> ID {
         to_id(ctx, self.0.id)
     }
 
