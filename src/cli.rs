@@ -24,6 +24,17 @@ pub struct Cli {
     #[command(flatten)]
     pub storage: StorageConfig,
 
+    /// How log lines (on stderr) are written: `text`, or `json` for log
+    /// collectors.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t,
+        env = "KBQL_LOG_FORMAT"
+    )]
+    pub log_format: crate::telemetry::LogFormat,
+
     #[command(subcommand)]
     pub command: Command,
 }

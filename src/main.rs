@@ -7,8 +7,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    kbql::telemetry::init();
     let cli = kbql::cli::Cli::parse();
+    kbql::telemetry::init(cli.log_format);
     match kbql::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -393,6 +393,50 @@ fn migrate_creates_the_database() {
     assert!(Path::new(&dir.path().join("kbql.db")).exists());
 }
 
+/// Log collectors get one JSON object a line; people get text.
+#[test]
+fn logs_come_as_json_lines_when_asked() {
+    let run = |format: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_kbql"))
+            .args(["migrate", "--log-format", format, "--data-dir"])
+            .arg(dir.path())
+            .env_remove("DATABASE_URL")
+            .env_remove("KBQL_LOG_FORMAT")
+            .env("RUST_LOG", "info")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stderr(&out)
+    };
+    let json = run("json");
+    let lines: Vec<&str> = json.lines().collect();
+    assert!(!lines.is_empty(), "migrating logs what it applies");
+    for line in lines {
+        let event: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert_eq!(event["level"], "INFO", "{line}");
+        assert!(event["fields"]["message"].is_string(), "{line}");
+        assert!(event["timestamp"].is_string(), "{line}");
+    }
+    let text = run("text");
+    assert!(text.lines().count() > 0);
+    assert!(
+        text.lines()
+            .all(|l| serde_json::from_str::<Value>(l).is_err()),
+        "{text}"
+    );
+    let bad = Command::new(env!("CARGO_BIN_EXE_kbql"))
+        .args(["schema", "--log-format", "xml"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("possible values: text, json"),
+        "{}",
+        stderr(&bad)
+    );
+}
+
 /// The README's first command: the demo server, browsed like a frontend.
 #[tokio::test]
 async fn the_demo_server_lists_posts_by_tag_page_by_page() {
