@@ -337,8 +337,7 @@ async fn execute(
     if media == ResponseType::GraphqlResponse
         && status == StatusCode::OK
         && single
-        && responses[0].data == Value::Null
-        && !responses[0].errors.is_empty()
+        && never_ran(&responses[0])
     {
         status = StatusCode::BAD_REQUEST;
     }
@@ -365,7 +364,7 @@ async fn execute(
 /// Errors raised by async-graphql itself (syntax, validation, limits,
 /// argument coercion) carry no code; every error a client sees must.
 fn code_every_error(response: &mut GqlResponse) {
-    let executed = response.data != Value::Null;
+    let executed = !never_ran(response);
     for error in &mut response.errors {
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {
@@ -451,6 +450,12 @@ pub fn refuse(err: Error) -> Response {
     (status, axum::Json(Shown(body))).into_response()
 }
 
+/// Whether `response` answers a request refused before execution (it did
+/// not parse or validate, or was refused first): errors and no data.
+fn never_ran(response: &GqlResponse) -> bool {
+    response.data == Value::Null && !response.errors.is_empty()
+}
+
 /// A response as the client sees it: one that never ran (it did not
 /// parse or validate, or was refused first) has no `data` entry at all,
 /// as the GraphQL spec asks of errors raised before execution.
@@ -463,7 +468,7 @@ impl serde::Serialize for Shown {
             errors: &'a [ServerError],
         }
         let r = &self.0;
-        if r.data == Value::Null && !r.errors.is_empty() {
+        if never_ran(r) {
             Unrun { errors: &r.errors }.serialize(serializer)
         } else {
             r.serialize(serializer)

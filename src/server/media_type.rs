@@ -24,7 +24,9 @@ impl ResponseType {
             return Ok(ResponseType::Json);
         };
         let accept = accept.to_str().unwrap_or("");
-        let mut best: Option<(f32, u8, ResponseType)> = None;
+        // Ranked by quality, then how specific the match is, then the
+        // current type over the legacy one.
+        let mut best: Option<((f32, u8, bool), ResponseType)> = None;
         for range in accept.split(',') {
             let mut parts = range.split(';');
             let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
@@ -42,21 +44,12 @@ impl ResponseType {
             if q <= 0.0 {
                 continue;
             }
-            let better = match best {
-                None => true,
-                Some((bq, bs, bt)) => {
-                    (q, pick.0) > (bq, bs)
-                        || (q == bq
-                            && pick.0 == bs
-                            && pick.1 == ResponseType::GraphqlResponse
-                            && bt == ResponseType::Json)
-                }
-            };
-            if better {
-                best = Some((q, pick.0, pick.1));
+            let rank = (q, pick.0, pick.1 == ResponseType::GraphqlResponse);
+            if best.is_none_or(|(b, _)| rank > b) {
+                best = Some((rank, pick.1));
             }
         }
-        best.map(|(_, _, t)| t).ok_or(crate::Error::NotAcceptable)
+        best.map(|(_, t)| t).ok_or(crate::Error::NotAcceptable)
     }
 
     pub fn header_value(self) -> HeaderValue {
