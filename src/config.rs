@@ -236,6 +236,17 @@ pub struct ServeConfig {
     )]
     pub max_connections: usize,
 
+    /// Most WebSocket (subscription) connections one client address may
+    /// hold open at once; past it, upgrades are refused with 429. They
+    /// count towards `--max-connections` too.
+    #[arg(
+        long,
+        env = "KBQL_LIVE_CONNECTIONS_PER_CLIENT",
+        default_value_t = Limits::LIVE_CONNECTIONS_PER_CLIENT,
+        help_heading = "Limits"
+    )]
+    pub live_connections_per_client: usize,
+
     /// Longest a client may take to send a request's headers, from their
     /// first byte, in milliseconds; then the connection is closed.
     #[arg(

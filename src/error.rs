@@ -53,6 +53,14 @@ pub enum Error {
         "no acceptable response type: accept application/graphql-response+json or application/json"
     )]
     NotAcceptable,
+    /// A browser page from an origin not allowed to call the API opened a
+    /// WebSocket (403): browsers send cookies and credentials with those
+    /// whatever the page, so the server checks the origin itself.
+    #[error("this origin may not open subscriptions: add it to --cors-origins")]
+    OriginRefused,
+    /// The client holds as many subscription connections as it may (429).
+    #[error("a client may hold at most {0} subscription connections at once: close one first")]
+    TooManyLiveConnections(usize),
     /// The request ran past the configured time limit (503). A mutation
     /// that timed out was applied entirely or not at all.
     #[error("the request took too long and was stopped")]
@@ -81,6 +89,8 @@ impl Error {
             Error::CsrfSuspected => "CSRF_REFUSED",
             Error::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Error::NotAcceptable => "NOT_ACCEPTABLE",
+            Error::OriginRefused => "FORBIDDEN_ORIGIN",
+            Error::TooManyLiveConnections(_) => "TOO_MANY_CONNECTIONS",
             Error::Timeout => "TIMEOUT",
             Error::BodyTimeout => "REQUEST_TIMEOUT",
             Error::Internal(_) => "INTERNAL_SERVER_ERROR",
@@ -234,6 +244,11 @@ mod tests {
         assert_eq!(Error::TooLarge("x".into()).code(), "PAYLOAD_TOO_LARGE");
         assert_eq!(Error::MutationOverGet.code(), "METHOD_NOT_ALLOWED");
         assert_eq!(Error::CsrfSuspected.code(), "CSRF_REFUSED");
+        assert_eq!(Error::OriginRefused.code(), "FORBIDDEN_ORIGIN");
+        assert_eq!(
+            Error::TooManyLiveConnections(8).code(),
+            "TOO_MANY_CONNECTIONS"
+        );
         assert_eq!(Error::UnsupportedMediaType.code(), "UNSUPPORTED_MEDIA_TYPE");
         assert_eq!(Error::NotAcceptable.code(), "NOT_ACCEPTABLE");
         assert_eq!(Error::Timeout.code(), "TIMEOUT");

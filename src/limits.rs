@@ -62,6 +62,8 @@ impl Limits {
     pub const EXPANDED_DEPTH: usize = 32;
     /// Errors one response carries, and one more saying how many more.
     pub const ERRORS_PER_RESPONSE: usize = 20;
+    /// Subscriptions one WebSocket connection may hold at once.
+    pub const SUBSCRIPTIONS_PER_CONNECTION: usize = 20;
 
     // ----- Defaults of `kbql serve`'s flags -----
     pub const MAX_BODY_BYTES: usize = 1 << 20;
@@ -75,6 +77,7 @@ impl Limits {
     pub const HEADER_TIMEOUT_MS: u64 = 10_000;
     pub const BODY_TIMEOUT_MS: u64 = 10_000;
     pub const IDLE_TIMEOUT_MS: u64 = 60_000;
+    pub const LIVE_CONNECTIONS_PER_CLIENT: usize = 8;
     pub const ASKS_PER_MINUTE: u32 = 10;
     pub const SEARCHES_PER_MINUTE: u32 = 300;
     pub const SEARCH_CACHE_MB: u64 = 32;

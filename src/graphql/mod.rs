@@ -13,24 +13,26 @@ mod query;
 pub mod response_cache;
 pub(crate) mod search_connection;
 pub(crate) mod search_query;
+mod subscription;
 mod types;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
 
 pub use context::RequestContext;
 pub use document::{Documents, FieldTypes, Prepared};
 pub use ids::PublicIds;
 pub use mutation::MutationRoot;
 pub use response_cache::{CachedResponse, Replay, ResponseCache, ResponseKey};
+pub use subscription::{SubscriptionRoot, SubscriptionSlots};
 
 use crate::config::ServeConfig;
 use crate::rate_limit::RateLimits;
 use crate::search::Search;
 use crate::store::Store;
 
-// Named `Query` in the schema (and the mutations `Mutation`): the names
+// Named `Query` in the schema (and the others `Mutation`, `Subscription`): the names
 // clients and code generators assume.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
@@ -40,7 +42,7 @@ pub struct QueryRoot(
     query::AuditQuery,
 );
 
-pub type KbSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type KbSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// Responses to public searches, with their share of the search cache
 /// budget (`ServeConfig::response_cache_bytes`).
@@ -62,7 +64,7 @@ pub fn build_schema(
     let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot,
     )
     .data(store)
     .data(search)
@@ -92,7 +94,7 @@ pub fn sdl() -> String {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot,
     )
     .finish()
     .sdl()

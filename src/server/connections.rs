@@ -19,7 +19,6 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
@@ -57,8 +56,11 @@ pub async fn serve(
     open: Arc<OpenConnections>,
     stop: impl std::future::Future<Output = ()>,
 ) {
-    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
-    let graceful = GracefulShutdown::new();
+    let capacity = limits.max_connections.max(1);
+    let slots = Arc::new(Semaphore::new(capacity));
+    // hyper-util's graceful shutdown cannot watch connections that may
+    // upgrade, so each connection watches this itself.
+    let (stopping, _) = tokio::sync::watch::channel(false);
     tokio::pin!(stop);
     loop {
         let slot = tokio::select! {
@@ -92,12 +94,27 @@ pub async fn serve(
             // Our own deadlines replace hyper's header timeout, which also
             // runs while a connection is idle.
             .header_read_timeout(None)
-            .serve_connection(TokioIo::new(io), service);
-        let connection = graceful.watch(connection);
+            .serve_connection(TokioIo::new(io), service)
+            // Subscriptions upgrade the connection to a WebSocket.
+            .with_upgrades();
         let open = open.clone();
         open.0.fetch_add(1, Ordering::Relaxed);
+        let mut stop = stopping.subscribe();
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            let mut connection = std::pin::pin!(connection);
+            let mut asked = false;
+            let result = loop {
+                tokio::select! {
+                    result = connection.as_mut() => break result,
+                    _ = stop.wait_for(|stop| *stop), if !asked => {
+                        // The request under way is answered; no next one
+                        // is read.
+                        asked = true;
+                        connection.as_mut().graceful_shutdown();
+                    }
+                }
+            };
+            if let Err(e) = result {
                 tracing::debug!(error = %e, %peer, "connection closed");
             }
             open.0.fetch_sub(1, Ordering::Relaxed);
@@ -107,7 +124,9 @@ pub async fn serve(
     // Stop listening at once, so that clients go elsewhere, while the
     // open connections finish.
     drop(listener);
-    graceful.shutdown().await;
+    let _ = stopping.send(true);
+    // Every connection gives its slot back when it ends.
+    let _ = slots.acquire_many(capacity as u32).await;
 }
 
 /// Whether a request is under way on a connection, shared by the
@@ -116,6 +135,10 @@ pub async fn serve(
 #[derive(Debug, Default)]
 struct Phase {
     busy: AtomicBool,
+    /// The connection became a WebSocket: quiet is normal on it (a
+    /// subscription waits for events), so the deadlines end; the cap on
+    /// such connections per client bounds what they hold.
+    upgraded: AtomicBool,
     /// Requests answered so far: each answer starts a new idle period.
     answered: AtomicU64,
 }
@@ -143,6 +166,11 @@ impl hyper::service::Service<hyper::Request<Incoming>> for PerConnection {
         let phase = self.phase.clone();
         Box::pin(async move {
             let response = router.call(request).await;
+            if let Ok(response) = &response
+                && response.status() == axum::http::StatusCode::SWITCHING_PROTOCOLS
+            {
+                phase.upgraded.store(true, Ordering::Relaxed);
+            }
             phase.answered.fetch_add(1, Ordering::Relaxed);
             phase.busy.store(false, Ordering::Relaxed);
             response
@@ -185,7 +213,7 @@ impl TimedIo {
     /// Whether a deadline applies now: between requests, or inside a
     /// request's headers; not while a request is being handled.
     fn waiting(&mut self) -> bool {
-        if self.phase.busy.load(Ordering::Relaxed) {
+        if self.phase.busy.load(Ordering::Relaxed) || self.phase.upgraded.load(Ordering::Relaxed) {
             self.in_head = false;
             return false;
         }

@@ -8,12 +8,12 @@
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
-use async_graphql::http::{GraphiQLSource, parse_query_string};
+use async_graphql::http::parse_query_string;
 use async_graphql::{BatchRequest, Request, Response as GqlResponse, ServerError, Value};
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::client_ip::TrustedProxies;
@@ -33,12 +33,15 @@ pub const PREFLIGHT_HEADERS: [&str; 2] = ["apollo-require-preflight", "x-apollo-
 /// The limits of the transport, from `ServeConfig`.
 pub struct HttpPolicy {
     max_body_bytes: usize,
-    max_query_bytes: usize,
+    pub(super) max_query_bytes: usize,
     max_batch: usize,
     timeout: Duration,
     body_timeout: Duration,
     graphiql: bool,
     proxies: TrustedProxies,
+    /// Origins whose pages may call the API (`--cors-origins`), which
+    /// subscriptions check themselves.
+    pub(super) cors_origins: Vec<String>,
 }
 
 impl HttpPolicy {
@@ -51,6 +54,7 @@ impl HttpPolicy {
             body_timeout: Duration::from_millis(config.body_timeout_ms),
             graphiql: !config.production,
             proxies: TrustedProxies::new(config.trusted_proxies.clone()),
+            cors_origins: config.cors_origins.clone(),
         }
     }
 }
@@ -131,41 +135,72 @@ fn stamp(media: ResponseType, mut response: Response) -> Response {
 pub async fn get(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
+    request: axum::extract::Request,
 ) -> Response {
-    let client = state.http.proxies.client(peer.ip(), &headers);
+    let (mut parts, _) = request.into_parts();
+    let headers = &parts.headers;
+    let client = state.http.proxies.client(peer.ip(), headers);
     tracing::Span::current().record("client", tracing::field::display(client));
-    let query = query.unwrap_or_default();
+    if is_websocket(headers) {
+        return subscribe(state, client, &mut parts).await;
+    }
+    let query = parts.uri.query().unwrap_or_default();
     if query.is_empty() {
         return if state.http.graphiql {
-            Html(
-                GraphiQLSource::build()
-                    .endpoint("/graphql")
-                    .title("kbql")
-                    .finish(),
-            )
-            .into_response()
+            super::playground::page()
         } else {
             refuse(Error::bad_input(
                 "send a GraphQL query: POST a JSON body, or GET with ?query=",
             ))
         };
     }
-    let media = match ResponseType::negotiate(&headers) {
+    let media = match ResponseType::negotiate(headers) {
         Ok(media) => media,
         Err(e) => return refuse(e),
     };
-    let response = match parse_query_string(&query) {
+    let response = match parse_query_string(query) {
         Ok(request) => {
             let request = request.data(ReadOnlyTransport);
-            execute(&state, &headers, client, vec![request], true, media).await
+            execute(&state, headers, client, vec![request], true, media).await
         }
         Err(e) => refuse(Error::bad_input(format!(
             "invalid GraphQL GET request: {e}"
         ))),
     };
     stamp(media, response)
+}
+
+fn is_websocket(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+/// A WebSocket upgrade for subscriptions (`server::live`); one that is
+/// not a GraphQL WebSocket is refused before it is upgraded.
+async fn subscribe(
+    state: AppState,
+    client: IpAddr,
+    parts: &mut axum::http::request::Parts,
+) -> Response {
+    use axum::extract::FromRequestParts;
+    use axum::extract::ws::WebSocketUpgrade;
+    let ws = match WebSocketUpgrade::from_request_parts(parts, &state).await {
+        Ok(ws) => ws,
+        Err(rejection) => {
+            return refuse(Error::bad_input(format!(
+                "not a WebSocket upgrade: {rejection}"
+            )));
+        }
+    };
+    let Ok(protocol) = async_graphql_axum::GraphQLProtocol::from_request_parts(parts, &state).await
+    else {
+        return refuse(Error::bad_input(
+            "ask for the graphql-transport-ws (or graphql-ws) subprotocol in Sec-WebSocket-Protocol",
+        ));
+    };
+    super::live::upgrade(state, client, &parts.headers, ws, protocol)
 }
 
 /// A JSON body passes; a body a browser may send cross-site without a
@@ -442,6 +477,8 @@ pub fn refuse(err: Error) -> Response {
         Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         Error::NotAcceptable => StatusCode::NOT_ACCEPTABLE,
         Error::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+        Error::OriginRefused => StatusCode::FORBIDDEN,
+        Error::TooManyLiveConnections(_) => StatusCode::TOO_MANY_REQUESTS,
         Error::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,

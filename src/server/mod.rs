@@ -6,7 +6,9 @@ mod client_ip;
 mod connections;
 mod graphql_http;
 mod kept_responses;
+mod live;
 mod media_type;
+mod playground;
 mod probes;
 pub mod upkeep;
 
@@ -52,6 +54,7 @@ pub struct Shared {
     limits: Arc<RateLimits>,
     http: HttpPolicy,
     connections: Arc<OpenConnections>,
+    live: Arc<live::LiveClients>,
 }
 
 impl std::ops::Deref for AppState {
@@ -86,6 +89,7 @@ impl AppState {
             limits,
             http: HttpPolicy::new(config),
             connections: Arc::default(),
+            live: live::LiveClients::new(config.live_connections_per_client),
         }))
     }
 }
@@ -189,7 +193,11 @@ pub fn router(config: &ServeConfig, state: AppState) -> Router {
         .route("/graphql", get(graphql_http::get).post(graphql_http::post))
         .route("/healthz", get(probes::healthz))
         .route("/readyz", get(probes::readyz))
-        .route("/metrics", get(probes::metrics))
+        .route("/metrics", get(probes::metrics));
+    if !config.production {
+        router = router.route("/playground/{file}", get(playground::asset));
+    }
+    let mut router = router
         .with_state(state)
         .layer(CatchPanicLayer::custom(panicked));
     if let Some(cors) = cors(&config.cors_origins) {

@@ -47,6 +47,9 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
          # HELP kbql_http_connections HTTP connections open now.\n\
          # TYPE kbql_http_connections gauge\n\
          kbql_http_connections {}\n\
+         # HELP kbql_live_connections Subscription (WebSocket) connections open now.\n\
+         # TYPE kbql_live_connections gauge\n\
+         kbql_live_connections {}\n\
          # HELP kbql_post_vectors Posts whose meaning vector is loaded (0 without a model).\n\
          # TYPE kbql_post_vectors gauge\n\
          kbql_post_vectors {}\n",
@@ -56,6 +59,7 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         state.search.index_segments(),
         state.kept.hits(),
         state.connections.get(),
+        state.live.open(),
         state.search.semantic().map_or(0, |s| s.vector_count())
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)

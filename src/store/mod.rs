@@ -5,6 +5,7 @@
 mod audit;
 mod connect;
 mod import;
+mod live;
 mod notify;
 mod outbox;
 mod page;
@@ -31,6 +32,7 @@ use sea_orm::{
 
 pub use audit::{Actor, AuditAction, AuditFilter, AuditRecord, Subject};
 pub use import::{CHUNK as IMPORT_CHUNK, Import, ImportPost, ImportSummary};
+pub use live::LiveEvent;
 pub use notify::CHANNEL as WRITES_CHANNEL;
 pub use outbox::OutboxEntry;
 pub use page::{Cursor, Page, PageRequest};
@@ -57,6 +59,8 @@ pub struct Store {
     written: Arc<tokio::sync::watch::Sender<i64>>,
     /// The newest sequence any process announced (`store::notify`).
     announced: Arc<tokio::sync::watch::Sender<i64>>,
+    /// Events for subscribers (`store::live`).
+    live: tokio::sync::broadcast::Sender<LiveEvent>,
     /// Kept for the notification listener's own connection; never logged.
     url: Arc<str>,
 }
@@ -69,11 +73,13 @@ impl Store {
         let db = connect::open(url, sql_statements.clone()).await?;
         let (written, _) = tokio::sync::watch::channel(0);
         let (announced, _) = tokio::sync::watch::channel(0);
+        let (live, _) = tokio::sync::broadcast::channel(live::BACKLOG);
         Ok(Store {
             db,
             sql_statements,
             written: Arc::new(written),
             announced: Arc::new(announced),
+            live,
             url: url.into(),
         })
     }
@@ -118,6 +124,19 @@ impl Store {
             }
             newer
         });
+        Ok(())
+    }
+
+    /// [`Store::commit_write`] for a write subscribers hear of.
+    pub(crate) async fn commit_write_telling(
+        &self,
+        tx: DatabaseTransaction,
+        seq: i64,
+        events: &[LiveEvent],
+    ) -> Result<()> {
+        let here = self.queue_events(&tx, events).await?;
+        self.commit_write(tx, seq).await?;
+        self.deliver(here);
         Ok(())
     }
 

@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use sea_orm::sqlx::postgres::PgListener;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbBackend};
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 use tokio::task::JoinHandle;
 
 use super::Store;
+use super::live::{self, LiveEvent};
 use crate::error::Result;
 
 /// The channel writes are announced on.
@@ -45,10 +46,11 @@ impl Store {
         }
         let url = self.url.clone();
         let announced = self.announced.clone();
+        let live = self.live.clone();
         Some(tokio::spawn(async move {
             loop {
                 tokio::select! {
-                    result = listen(&url, &announced) => {
+                    result = listen(&url, &announced, &live) => {
                         if let Err(e) = result {
                             tracing::warn!(error = %e, "lost the database's write notifications; polling until they are back");
                         }
@@ -67,13 +69,20 @@ impl Store {
 async fn listen(
     url: &str,
     announced: &watch::Sender<i64>,
+    live: &broadcast::Sender<LiveEvent>,
 ) -> std::result::Result<(), sea_orm::sqlx::Error> {
     let mut listener = PgListener::connect(url).await?;
-    listener.listen(CHANNEL).await?;
+    listener.listen_all([CHANNEL, live::CHANNEL]).await?;
     // Whatever was written while nobody listened is found by the poll.
     announced.send_modify(|_| {});
     loop {
         let notification = listener.recv().await?;
+        if notification.channel() == live::CHANNEL {
+            if let Some(event) = LiveEvent::decode(notification.payload()) {
+                let _ = live.send(event);
+            }
+            continue;
+        }
         let Ok(seq) = notification.payload().parse::<i64>() else {
             continue;
         };

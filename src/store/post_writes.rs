@@ -4,7 +4,7 @@ use sea_orm::{
 };
 
 use super::audit::{self, Actor, AuditAction, Change};
-use super::{Store, now, outbox, snapshot, taxonomy};
+use super::{LiveEvent, Store, now, outbox, snapshot, taxonomy};
 use crate::domain::{
     AnswerText, DisplayName, Email, FieldError, FieldErrorCode, Label, PostKind, PostStatus,
     QuestionText, Slug, Title,
@@ -57,6 +57,15 @@ pub enum Moderation {
     Hide,
 }
 
+/// What subscribers hear of a status change: only a post becoming public.
+fn went_public(was: PostStatus, is: PostStatus, id: i64) -> Vec<LiveEvent> {
+    if was != PostStatus::Published && is == PostStatus::Published {
+        vec![LiveEvent::PostPublished(id)]
+    } else {
+        Vec::new()
+    }
+}
+
 fn not_found() -> FieldError {
     FieldError::new("id", FieldErrorCode::NotFound, "no post has this id")
 }
@@ -89,7 +98,8 @@ impl Store {
         .insert(&tx)
         .await?;
         let seq = outbox::append(&tx, &[model.id]).await?;
-        self.commit_write(tx, seq).await?;
+        let asked = [LiveEvent::QuestionAsked(model.id)];
+        self.commit_write_telling(tx, seq, &asked).await?;
         Ok(model)
     }
 
@@ -133,7 +143,8 @@ impl Store {
         let change = Change::of_post(AuditAction::AnswerQuestion, id, Some(before), Some(after));
         audit::record(&tx, actor, at, change).await?;
         let seq = outbox::append(&tx, &[id]).await?;
-        self.commit_write(tx, seq).await?;
+        let events = went_public(current.status, saved.status, id);
+        self.commit_write_telling(tx, seq, &events).await?;
         Ok(Ok(saved))
     }
 
@@ -188,7 +199,8 @@ impl Store {
         let change = Change::of_post(AuditAction::CreateArticle, model.id, None, Some(after));
         audit::record(&tx, actor, at, change).await?;
         let seq = outbox::append(&tx, &[model.id]).await?;
-        self.commit_write(tx, seq).await?;
+        let events = went_public(PostStatus::Hidden, model.status, model.id);
+        self.commit_write_telling(tx, seq, &events).await?;
         Ok(Ok(model))
     }
 
@@ -271,6 +283,7 @@ impl Store {
             )));
         }
         let before = snapshot::post(&tx, &current).await?;
+        let was = current.status;
         let at = now();
         let published_at = match status {
             PostStatus::Published => Some(current.published_at.unwrap_or(at)),
@@ -292,7 +305,8 @@ impl Store {
         let change = Change::of_post(action, id, Some(before), Some(after));
         audit::record(&tx, actor, at, change).await?;
         let seq = outbox::append(&tx, &[id]).await?;
-        self.commit_write(tx, seq).await?;
+        let events = went_public(was, saved.status, id);
+        self.commit_write_telling(tx, seq, &events).await?;
         Ok(Ok(saved))
     }
 

@@ -1,0 +1,284 @@
+//! Subscriptions over WebSocket at `/graphql` (graphql-transport-ws, the
+//! protocol current clients speak, and the older graphql-ws): who may
+//! open one, how many, and what runs on it.
+//!
+//! A browser sends its cookies with a WebSocket opened by any page, and
+//! CORS does not apply to WebSockets, so the upgrade itself checks the
+//! page's origin. Credentials come in `connection_init`'s payload, the
+//! only place browser clients can put them.
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql::{Data, Executor, Request, Response as GqlResponse};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::extract::ws::WebSocketUpgrade;
+use axum::http::{HeaderMap, header};
+use axum::response::Response;
+use futures_util::stream::{self, BoxStream, StreamExt};
+
+use super::AppState;
+use super::graphql_http::refuse;
+use crate::auth::{self, Principal};
+use crate::error::Error;
+use crate::graphql::{Prepared, RequestContext, SubscriptionSlots};
+use crate::rate_limit::ClientIp;
+
+/// Open subscription connections by client address, against the
+/// per-client cap (`ServeConfig::live_connections_per_client`).
+pub struct LiveClients {
+    per_client: usize,
+    open: Mutex<HashMap<IpAddr, usize>>,
+}
+
+/// One admitted connection; it frees its place when dropped.
+pub struct Admitted {
+    clients: Arc<LiveClients>,
+    client: IpAddr,
+}
+
+impl LiveClients {
+    pub fn new(per_client: usize) -> Arc<Self> {
+        Arc::new(LiveClients {
+            per_client,
+            open: Mutex::default(),
+        })
+    }
+
+    fn admit(self: &Arc<Self>, client: IpAddr) -> Result<Admitted, Error> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let count = open.entry(client).or_default();
+        if *count >= self.per_client {
+            return Err(Error::TooManyLiveConnections(self.per_client));
+        }
+        *count += 1;
+        Ok(Admitted {
+            clients: self.clone(),
+            client,
+        })
+    }
+
+    /// Subscription connections open now, for `/metrics`.
+    pub fn open(&self) -> usize {
+        let open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        open.values().sum()
+    }
+}
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        let mut open = self.clients.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(count) = open.get_mut(&self.client) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.client);
+            }
+        }
+    }
+}
+
+/// A page may open a subscription from the server's own origin or one of
+/// `--cors-origins`; a client that is no browser sends no `Origin`.
+fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    let origin = origin.trim_end_matches('/');
+    let own = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|host| {
+            origin
+                .split_once("://")
+                .is_some_and(|(_, rest)| rest.eq_ignore_ascii_case(host))
+        });
+    own || allowed
+        .iter()
+        .map(|a| a.trim().trim_end_matches('/'))
+        .any(|a| a == "*" || a.eq_ignore_ascii_case(origin))
+}
+
+/// `GET /graphql` with `Upgrade: websocket`.
+pub fn upgrade(
+    state: AppState,
+    client: IpAddr,
+    headers: &HeaderMap,
+    ws: WebSocketUpgrade,
+    protocol: GraphQLProtocol,
+) -> Response {
+    if !origin_allowed(headers, &state.http.cors_origins) {
+        return refuse(Error::OriginRefused);
+    }
+    let admitted = match state.live.admit(client) {
+        Ok(admitted) => admitted,
+        Err(e) => return refuse(e),
+    };
+    let store = state.store.clone();
+    let executor = LiveExecutor { state, client };
+    ws.protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| async move {
+            let mut data = Data::default();
+            data.insert(SubscriptionSlots::default());
+            GraphQLWebSocket::new(socket, executor, protocol)
+                .with_data(data)
+                .on_connection_init(move |payload| async move {
+                    let principal = caller(&store, &payload).await?;
+                    let mut data = Data::default();
+                    data.insert(principal);
+                    Ok(data)
+                })
+                .serve()
+                .await;
+            drop(admitted);
+        })
+}
+
+/// Who the connection acts for, from `connection_init`'s payload:
+/// `{"authorization": "Bearer <token>"}` (any capitalisation of the key),
+/// or nothing for a visitor. A token that is sent and fails ends the
+/// connection (4403), as a request with a bad token is refused.
+async fn caller(
+    store: &crate::store::Store,
+    payload: &serde_json::Value,
+) -> async_graphql::Result<Principal> {
+    let header = payload.as_object().and_then(|fields| {
+        fields
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            .map(|(_, v)| v.as_str().unwrap_or("invalid"))
+    });
+    match auth::authenticate(store, header).await {
+        Ok(Some(principal)) => Ok(principal),
+        Ok(None) => Err(Error::Unauthenticated.into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Runs what arrives on a connection through the same preparation as
+/// over HTTP (the document limits), with the connection's caller.
+#[derive(Clone)]
+struct LiveExecutor {
+    state: AppState,
+    client: IpAddr,
+}
+
+impl LiveExecutor {
+    fn refused(error: Error) -> BoxStream<'static, GqlResponse> {
+        stream::once(async move { GqlResponse::from_errors(vec![error.into()]) }).boxed()
+    }
+}
+
+impl Executor for LiveExecutor {
+    async fn execute(&self, request: Request) -> GqlResponse {
+        self.execute_stream(request, None)
+            .next()
+            .await
+            .unwrap_or_default()
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        session: Option<Arc<Data>>,
+    ) -> BoxStream<'static, GqlResponse> {
+        let state = &self.state;
+        if request.query.len() > state.http.max_query_bytes {
+            return Self::refused(Error::TooLarge(format!(
+                "the query text is over {} bytes",
+                state.http.max_query_bytes
+            )));
+        }
+        let prepared = match state.documents.prepare(request) {
+            Ok(prepared) => prepared,
+            Err(refused) => return Self::refused(refused),
+        };
+        let Prepared {
+            request, mutates, ..
+        } = prepared;
+        if mutates {
+            return Self::refused(Error::bad_input(
+                "send mutations over HTTP (POST /graphql); this connection carries subscriptions",
+            ));
+        }
+        let principal = session
+            .as_ref()
+            .and_then(|data| data.get(&TypeId::of::<Principal>()))
+            .and_then(|p| p.downcast_ref::<Principal>())
+            .cloned()
+            .unwrap_or(Principal::Anonymous);
+        let request = RequestContext { principal }
+            .attach(request, &state.store)
+            .data(ClientIp(self.client));
+        match session {
+            Some(session) => state
+                .schema
+                .execute_stream_with_session_data(request, session)
+                .boxed(),
+            None => state.schema.execute_stream(request).boxed(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(origin: Option<&str>, host: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, host.parse().unwrap());
+        if let Some(origin) = origin {
+            headers.insert(header::ORIGIN, origin.parse().unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn pages_from_other_origins_may_not_subscribe() {
+        let none: &[String] = &[];
+        let widget = ["https://clinic.example".to_owned()];
+        assert!(origin_allowed(&headers(None, "kb:8080"), none));
+        assert!(origin_allowed(
+            &headers(Some("http://kb:8080"), "kb:8080"),
+            none
+        ));
+        assert!(!origin_allowed(
+            &headers(Some("https://evil.example"), "kb:8080"),
+            none
+        ));
+        assert!(origin_allowed(
+            &headers(Some("https://clinic.example"), "kb:8080"),
+            &widget
+        ));
+        assert!(!origin_allowed(
+            &headers(Some("http://kb:9999"), "kb:8080"),
+            &widget
+        ));
+        assert!(origin_allowed(
+            &headers(Some("https://any.example"), "kb"),
+            &["*".to_owned()]
+        ));
+    }
+
+    #[test]
+    fn each_client_has_its_own_cap() {
+        let clients = LiveClients::new(2);
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let b: IpAddr = "10.0.0.2".parse().unwrap();
+        let first = clients.admit(a).unwrap();
+        let _second = clients.admit(a).unwrap();
+        assert!(matches!(
+            clients.admit(a),
+            Err(Error::TooManyLiveConnections(2))
+        ));
+        let _other = clients.admit(b).unwrap();
+        assert_eq!(clients.open(), 3);
+        drop(first);
+        assert!(clients.admit(a).is_ok());
+    }
+}
