@@ -211,7 +211,7 @@ impl Search {
                 &params.text,
             );
         }
-        self.log_search(params, outcome.total, started);
+        self.log_search(params, outcome.total, started, false);
         Ok(outcome)
     }
 
@@ -262,7 +262,17 @@ impl Search {
 
     /// Records a search in the analytics log when `params` asks for it;
     /// also for searches answered from a cache.
-    pub fn log_search(&self, params: &SearchParams, total: usize, started: Instant) {
+    /// Records a search in the search log (when `params` says so) and in
+    /// the latency histogram.
+    pub fn log_search(&self, params: &SearchParams, total: usize, started: Instant, cached: bool) {
+        let labels = super::latency::SearchLabels {
+            source: params.log_as.unwrap_or("internal"),
+            cached: if cached { "true" } else { "false" },
+        };
+        self.inner
+            .latency
+            .get_or_create(&labels)
+            .observe(started.elapsed().as_secs_f64());
         if let Some(source) = params.log_as {
             self.inner.log.record(SearchLogEntry {
                 query: normalise_for_log(&params.text),

@@ -18,6 +18,7 @@ mod expansion;
 mod highlight;
 mod index;
 mod indexer;
+pub mod latency;
 mod numbered;
 mod planner;
 mod rank;
@@ -72,6 +73,7 @@ struct Inner {
     results: ResultCaches,
     /// Matching by meaning, when a model was given.
     semantic: Option<Arc<Semantic>>,
+    latency: latency::SearchLatency,
 }
 
 /// What `Search::open` hands back: the read side, and the indexer to run.
@@ -109,6 +111,7 @@ impl Search {
                 word_concepts: WordConcepts::new(crate::limits::Limits::WORD_EXPANSION_BYTES),
                 results: ResultCaches::new(cache_bytes),
                 semantic,
+                latency: latency::new(),
             }),
         };
         Ok(Opened {
@@ -166,6 +169,11 @@ impl Search {
     }
 
     /// How many posts the index holds (the searcher's current view).
+    /// Search latency, for `/metrics` to register.
+    pub fn latency(&self) -> latency::SearchLatency {
+        self.inner.latency.clone()
+    }
+
     pub fn indexed_posts(&self) -> u64 {
         self.inner.index.reader.searcher().num_docs()
     }

@@ -180,7 +180,7 @@ impl Search {
         let generation = self.generation();
         let key = PageKey::new(generation, params);
         if let Some(page) = caches.pages.get(&key) {
-            self.log_search(params, page.total, started);
+            self.log_search(params, page.total, started, true);
             return Ok(page);
         }
         let mut params = params.clone();

@@ -6,7 +6,7 @@
 //! accepts a JSON body within the limits, or a read-only GET.
 
 use std::net::{IpAddr, SocketAddr};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_graphql::http::parse_query_string;
 use async_graphql::{BatchRequest, Request, Response as GqlResponse, ServerError, Value};
@@ -14,6 +14,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use tracing::Instrument;
 
 use super::AppState;
 use super::client_ip::TrustedProxies;
@@ -66,11 +67,39 @@ pub async fn post(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let media = match ResponseType::negotiate(&headers) {
-        Ok(media) => media,
-        Err(e) => return refuse(e),
+    let started = Instant::now();
+    let response = match ResponseType::negotiate(&headers) {
+        Ok(media) => stamp(
+            media,
+            post_as(state.clone(), peer, headers, body, media).await,
+        ),
+        Err(e) => refuse(e),
     };
-    stamp(media, post_as(state, peer, headers, body, media).await)
+    measured(&state, started, response)
+}
+
+/// The operation a response answered, for `/metrics`; `execute` sets it,
+/// and a request refused before it has none.
+#[derive(Clone)]
+struct Operation(String);
+
+/// The code of an error that refused a request before execution.
+#[derive(Clone, Copy)]
+struct RefusedWith(&'static str);
+
+/// Counts a finished request in `/metrics`.
+fn measured(state: &AppState, started: Instant, response: Response) -> Response {
+    let operation = response
+        .extensions()
+        .get::<Operation>()
+        .map_or_else(|| "(refused)".to_owned(), |o| o.0.clone());
+    if let Some(RefusedWith(code)) = response.extensions().get::<RefusedWith>() {
+        state.metrics.error(code);
+    }
+    state
+        .metrics
+        .request(operation, response.status().as_u16(), started.elapsed());
+    response
 }
 
 async fn post_as(
@@ -137,6 +166,20 @@ pub async fn get(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: axum::extract::Request,
 ) -> Response {
+    let started = Instant::now();
+    let websocket = is_websocket(request.headers());
+    let response = get_as(state.clone(), peer, request).await;
+    // A subscription's connection is not a request to time, nor is the
+    // playground's page.
+    if websocket
+        || response.extensions().get::<Operation>().is_none() && response.status().is_success()
+    {
+        return response;
+    }
+    measured(&state, started, response)
+}
+
+async fn get_as(state: AppState, peer: SocketAddr, request: axum::extract::Request) -> Response {
     let (mut parts, _) = request.into_parts();
     let headers = &parts.headers;
     let client = state.http.proxies.client(peer.ip(), headers);
@@ -268,7 +311,36 @@ async fn execute(
     single: bool,
     media: ResponseType,
 ) -> Response {
+    // Read once the document has been prepared (and so is known).
+    let named = match (single, requests.first()) {
+        (true, Some(r)) => Some((r.query.clone(), r.operation_name.clone())),
+        _ => None,
+    };
+    let mut response = execute_as(state, headers, client, requests, single, media).await;
+    let operation = match named {
+        Some((query, name)) => {
+            let name = state.documents.operation_name(&query, name.as_deref());
+            state.metrics.operation(name.as_deref())
+        }
+        None => "(batch)".to_owned(),
+    };
+    response.extensions_mut().insert(Operation(operation));
+    response
+}
+
+async fn execute_as(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: IpAddr,
+    requests: Vec<Request>,
+    single: bool,
+    media: ResponseType,
+) -> Response {
     let policy = &state.http;
+    let names: Vec<String> = requests
+        .iter()
+        .map(|r| r.operation_name.clone().unwrap_or_default())
+        .collect();
     if requests.iter().any(|r| r.query.trim().is_empty()) {
         return refuse(Error::bad_input("the request has no query"));
     }
@@ -333,11 +405,16 @@ async fn execute(
         .collect();
     let run = async {
         let mut responses = Vec::with_capacity(requests.len());
-        for request in requests {
-            responses.push(match request {
-                Ok(request) => state.schema.execute(request).await,
+        for (request, name) in requests.into_iter().zip(&names) {
+            // One span an operation, whatever the batch.
+            let span =
+                tracing::info_span!("operation", name = %name, errors = tracing::field::Empty);
+            let response = match request {
+                Ok(request) => state.schema.execute(request).instrument(span.clone()).await,
                 Err(refused) => GqlResponse::from_errors(vec![refused]),
-            });
+            };
+            span.record("errors", response.errors.len());
+            responses.push(response);
         }
         responses
     };
@@ -365,6 +442,11 @@ async fn execute(
     for response in &mut responses {
         code_every_error(response);
         cap_errors(response);
+    }
+    for code in codes(&responses) {
+        if let Value::String(code) = code {
+            state.metrics.error(code);
+        }
     }
     let mut status = status_of(&responses);
     // Under the current media type, a request that could not run at all
@@ -483,8 +565,11 @@ pub fn refuse(err: Error) -> Response {
         Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     };
+    let code = err.code();
     let body = GqlResponse::from_errors(vec![err.into()]);
-    (status, axum::Json(Shown(body))).into_response()
+    let mut response = (status, axum::Json(Shown(body))).into_response();
+    response.extensions_mut().insert(RefusedWith(code));
+    response
 }
 
 /// Whether `response` answers a request refused before execution (it did

@@ -50,7 +50,7 @@ impl KeptResponses {
             .check_n(Bucket::Search, client, kept.replay.search_quota)
             .ok()?;
         for (params, total) in &kept.replay.searches {
-            search.log_search(params, *total, started);
+            search.log_search(params, *total, started, true);
         }
         self.hits.fetch_add(1, Ordering::Relaxed);
         Some(json(kept.body))

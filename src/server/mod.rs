@@ -8,6 +8,7 @@ mod graphql_http;
 mod kept_responses;
 mod live;
 mod media_type;
+mod metrics;
 mod playground;
 mod probes;
 pub mod upkeep;
@@ -55,6 +56,7 @@ pub struct Shared {
     http: HttpPolicy,
     connections: Arc<OpenConnections>,
     live: Arc<live::LiveClients>,
+    metrics: metrics::Metrics,
 }
 
 impl std::ops::Deref for AppState {
@@ -72,6 +74,7 @@ impl AppState {
             config.searches_per_minute,
         ));
         let documents = Arc::new(crate::graphql::documents());
+        let metrics = metrics::Metrics::new(search.latency());
         let schema = build_schema(
             config,
             store.clone(),
@@ -90,6 +93,7 @@ impl AppState {
             http: HttpPolicy::new(config),
             connections: Arc::default(),
             live: live::LiveClients::new(config.live_connections_per_client),
+            metrics,
         }))
     }
 }

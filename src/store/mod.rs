@@ -49,6 +49,16 @@ pub use vectors::{EmbeddingSource, StoredVector};
 
 use crate::error::Result;
 
+/// Connections of the database pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    /// Open now, busy or idle.
+    pub open: u32,
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
 /// The database handle the rest of kbql uses. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
@@ -138,6 +148,33 @@ impl Store {
         self.commit_write(tx, seq).await?;
         self.deliver(here);
         Ok(())
+    }
+
+    /// The connection pool's state now, for `/metrics`.
+    pub fn pool_use(&self) -> PoolUse {
+        let (open, idle, max) = match self.backend() {
+            DbBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
+            }
+            _ => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (
+                    pool.size(),
+                    pool.num_idle(),
+                    pool.options().get_max_connections(),
+                )
+            }
+        };
+        PoolUse {
+            open,
+            idle: idle as u32,
+            max,
+        }
     }
 
     pub fn backend(&self) -> DbBackend {

@@ -91,4 +91,20 @@ impl Store {
     pub async fn outbox_head(&self) -> Result<i64> {
         head(&self.db).await
     }
+
+    /// For `/metrics`: the newest sequence, and when the oldest entry
+    /// after `applied` was written (`None` when there is none). These two
+    /// statements are not counted in [`Store::sql_statement_count`], so a
+    /// scrape does not move the count it reports, and statements counted
+    /// around a request stay exact.
+    pub async fn outbox_lag(
+        &self,
+        applied: i64,
+    ) -> Result<(i64, Option<chrono::DateTime<chrono::Utc>>)> {
+        let head = head(&self.db).await;
+        let oldest = self.outbox_after(applied, 1).await;
+        self.sql_statements
+            .fetch_sub(2, std::sync::atomic::Ordering::Relaxed);
+        Ok((head?, oldest?.first().map(|e| e.written_at)))
+    }
 }

@@ -14,6 +14,7 @@ mod limits;
 mod listing;
 mod live;
 mod meaning;
+mod metrics;
 mod mutation_limits;
 mod operator_errors;
 mod playground;

@@ -94,6 +94,21 @@ impl Documents {
         })
     }
 
+    /// The name of the operation `query` runs, as `prepare` saw it: the
+    /// `operation_name` given, else the document's one operation's name;
+    /// `None` for an unnamed operation or a document not prepared lately.
+    pub fn operation_name(&self, query: &str, operation_name: Option<&str>) -> Option<String> {
+        if let Some(name) = operation_name {
+            return Some(name.to_owned());
+        }
+        let document = self.cache.get(query)?;
+        let mut operations = document.operations.iter();
+        match (operations.next(), operations.next()) {
+            (Some((Some(name), _)), None) => Some(name.to_string()),
+            _ => None,
+        }
+    }
+
     /// `None` when `text` does not parse.
     fn flatten(&self, text: &str) -> Result<Option<ExecutableDocument>, Error> {
         nesting::check(text, Limits::QUERY_NESTING).map_err(|depth| {
