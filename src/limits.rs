@@ -17,6 +17,14 @@ impl Limits {
     pub const TAGS_PER_POST: usize = 20;
     pub const CATEGORY: usize = 80;
     pub const SLUG: usize = 100;
+    /// Videos and images on one post, and links on one post.
+    pub const MEDIA_PER_POST: usize = 10;
+    pub const LINKS_PER_POST: usize = 10;
+    /// A media or link URL, in bytes.
+    pub const URL: usize = 2_000;
+    pub const CAPTION: usize = 200;
+    /// A photo sent with a question: JPEG, PNG or WebP, read from its bytes.
+    pub const PHOTO_BYTES: usize = 5 << 20;
     /// Terms in one synonym group (at least 2), and the length of each.
     pub const SYNONYM_TERMS: usize = 20;
     pub const SYNONYM_TERM: usize = 60;

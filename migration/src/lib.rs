@@ -12,6 +12,7 @@ mod m20261125_000003_audit_log;
 mod m20261201_000004_instance_secret;
 mod m20261202_000005_post_vector;
 mod m20261202_000006_replica;
+mod m20261202_000008_media;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_instance_secret::Migration),
             Box::new(m20261202_000005_post_vector::Migration),
             Box::new(m20261202_000006_replica::Migration),
+            Box::new(m20261202_000008_media::Migration),
         ]
     }
 }

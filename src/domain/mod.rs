@@ -2,14 +2,18 @@
 //! known to be well-formed, so the store never re-checks input.
 
 mod kind;
+mod media;
 mod slug;
 mod text;
 pub mod title;
 
 pub use crate::limits::Limits;
 pub use kind::{PostKind, PostStatus, Role};
+pub use media::{Link, Media, MediaKind, Photo, WebUrl, media_count};
 pub use slug::{Slug, slugify};
-pub use text::{AnswerText, DisplayName, Email, Label, QuestionText, SearchText, Title};
+pub use text::{
+    AnswerText, Caption, DisplayName, Email, Label, LinkTitle, QuestionText, SearchText, Title,
+};
 
 /// Why a piece of input was refused, in terms of the field it came in.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -91,6 +91,14 @@ text_type!(
     Title, clean_line, Limits::TITLE, "title"
 );
 text_type!(
+    /// What a video or image shows, on one line ("SMP before/after for FUE scars").
+    Caption, clean_line, Limits::CAPTION, "caption"
+);
+text_type!(
+    /// The title of a page a post links to, on one line.
+    LinkTitle, clean_line, Limits::TITLE, "link title"
+);
+text_type!(
     /// A person's display name ("Maria", "Dr. Okafor").
     DisplayName, clean_line, Limits::DISPLAY_NAME, "name"
 );

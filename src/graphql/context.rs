@@ -1,7 +1,7 @@
 use async_graphql::dataloader::{DataLoader, HashMapCache};
 use async_graphql::{Context, Request};
 
-use super::loaders::{CategoryLoader, PostCountLoader, TagsLoader};
+use super::loaders::{CategoryLoader, LinksLoader, MediaLoader, PostCountLoader, TagsLoader};
 use crate::auth::Principal;
 use crate::search::Search;
 use crate::store::Store;
@@ -35,6 +35,8 @@ impl RequestContext {
                 PostCountLoader(store.clone()),
                 tokio::spawn,
             ))
+            .data(DataLoader::new(MediaLoader(store.clone()), tokio::spawn))
+            .data(DataLoader::new(LinksLoader(store.clone()), tokio::spawn))
     }
 }
 
@@ -84,6 +86,18 @@ pub(super) fn tags_loader<'a>(
 pub(super) fn category_loader<'a>(
     ctx: &Context<'a>,
 ) -> async_graphql::Result<&'a CachedLoader<CategoryLoader>> {
+    request_data(ctx)
+}
+
+pub(super) fn media_loader<'a>(
+    ctx: &Context<'a>,
+) -> async_graphql::Result<&'a DataLoader<MediaLoader>> {
+    request_data(ctx)
+}
+
+pub(super) fn links_loader<'a>(
+    ctx: &Context<'a>,
+) -> async_graphql::Result<&'a DataLoader<LinksLoader>> {
     request_data(ctx)
 }
 

@@ -4,11 +4,13 @@
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use entity::{category, tag};
+use entity::{category, post_link, post_media, tag};
 
 use crate::store::{LabelKind, Store};
 
 pub struct TagsLoader(pub Store);
+pub struct MediaLoader(pub Store);
+pub struct LinksLoader(pub Store);
 pub struct CategoryLoader(pub Store);
 /// Counts of published posts per tag or category, for `postCount` when the
 /// label was reached through a post rather than through `tags`/`categories`.
@@ -28,6 +30,32 @@ impl Loader<i64> for TagsLoader {
         let mut found = self.0.tags_for_posts(post_ids).await?;
         // Every key gets an entry, so that an untagged post is cached as
         // "no tags" rather than looked up again.
+        for id in post_ids {
+            found.entry(*id).or_default();
+        }
+        Ok(found)
+    }
+}
+
+impl Loader<i64> for MediaLoader {
+    type Value = Vec<post_media::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, post_ids: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let mut found = self.0.media_for_posts(post_ids).await?;
+        for id in post_ids {
+            found.entry(*id).or_default();
+        }
+        Ok(found)
+    }
+}
+
+impl Loader<i64> for LinksLoader {
+    type Value = Vec<post_link::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, post_ids: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let mut found = self.0.links_for_posts(post_ids).await?;
         for id in post_ids {
             found.entry(*id).or_default();
         }

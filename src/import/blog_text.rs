@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use crate::domain::title;
+use crate::domain::{MediaKind, title};
 
 /// One post recovered from a listing page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +24,11 @@ pub struct TextPost {
     pub is_article: bool,
     pub tags: Vec<String>,
     pub category: Option<String>,
+    /// Videos and images, known by their captions only: the dump keeps a
+    /// caption on a line of its own and loses the player or picture.
+    pub media: Vec<(MediaKind, String)>,
+    /// Titles of the pages the post links ("Read the rest — <title>").
+    pub links: Vec<String>,
     /// 1-based line where the post starts (first non-blank, non-chrome line).
     pub line: usize,
 }
@@ -70,6 +75,31 @@ fn linked_article(line: &str) -> Option<&str> {
     let title =
         title.trim_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '“' | '”' | '-' | '—'));
     title.contains(char::is_alphabetic).then_some(title)
+}
+
+/// Longest caption line, in words: a caption names what is shown, a
+/// sentence of prose runs longer.
+const CAPTION_WORDS: usize = 12;
+
+/// Takes out of `lines` the captions of videos and images: a line alone
+/// in its paragraph, short, not ending like a sentence, naming a video,
+/// photo or before-and-after ("SMP scalp scar video").
+fn take_captions(lines: &mut Vec<&str>) -> Vec<(MediaKind, String)> {
+    let mut found = Vec::new();
+    let mut kept = Vec::with_capacity(lines.len());
+    for (i, &line) in lines.iter().enumerate() {
+        let alone = (i == 0 || lines[i - 1].is_empty())
+            && lines.get(i + 1).is_none_or(|next| next.is_empty());
+        let short = !line.is_empty()
+            && line.split_whitespace().count() <= CAPTION_WORDS
+            && !line.ends_with(['.', '?', '!', ':', ';', ',']);
+        match MediaKind::named_in(line) {
+            Some(kind) if alone && short => found.push((kind, line.to_owned())),
+            _ => kept.push(line),
+        }
+    }
+    *lines = kept;
+    found
 }
 
 const SEPARATOR: &str = "Block Quote";
@@ -182,7 +212,9 @@ impl<'a> OpenPost<'a> {
         target.push(line);
     }
 
-    fn finish(self, tags: Vec<String>) -> Result<TextPost, ParseError> {
+    fn finish(mut self, tags: Vec<String>) -> Result<TextPost, ParseError> {
+        let mut media = take_captions(&mut self.before);
+        media.extend(take_captions(&mut self.after));
         let category = self.category.map(str::to_owned);
         if let Some(article) = self
             .before
@@ -191,7 +223,7 @@ impl<'a> OpenPost<'a> {
             .copied()
             .find_map(linked_article)
         {
-            return Ok(self.press_mention(article, tags));
+            return Ok(self.press_mention(article, tags, media));
         }
         let Some(separator_line) = self.separator else {
             let body = join_paragraphs(&self.before);
@@ -206,6 +238,8 @@ impl<'a> OpenPost<'a> {
                 is_article: true,
                 tags,
                 category,
+                media,
+                links: vec![],
                 line: self.line,
             });
         };
@@ -233,6 +267,8 @@ impl<'a> OpenPost<'a> {
             is_article: false,
             tags,
             category,
+            media,
+            links: vec![],
             line: self.line,
         })
     }
@@ -243,7 +279,12 @@ impl OpenPost<'_> {
     /// titled by that article and, being nobody's question, is an article
     /// whose body is the quote and the clinic's note together, whichever
     /// side of a `Block Quote` line each sat.
-    fn press_mention(self, article: &str, tags: Vec<String>) -> TextPost {
+    fn press_mention(
+        self,
+        article: &str,
+        tags: Vec<String>,
+        media: Vec<(MediaKind, String)>,
+    ) -> TextPost {
         let mut lines = self.before.clone();
         if self.separator.is_some() {
             lines.push("");
@@ -260,6 +301,8 @@ impl OpenPost<'_> {
             is_article: true,
             tags,
             category: self.category.map(str::to_owned),
+            media,
+            links: vec![article.to_owned()],
             line: self.line,
         }
     }
@@ -401,9 +444,14 @@ Tags: smp, video
         assert!(a.is_article);
         assert_eq!(a.line, 10);
         assert_eq!(a.question, "");
+        // The caption names a video the dump lost; it is not prose.
         assert_eq!(
             a.answer,
-            "Our team filmed a full-head session from start to finish.\n\nSession walk-through video"
+            "Our team filmed a full-head session from start to finish."
+        );
+        assert_eq!(
+            a.media,
+            vec![(MediaKind::Video, "Session walk-through video".to_owned())]
         );
         assert_eq!(
             a.title,

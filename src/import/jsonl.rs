@@ -7,7 +7,8 @@ use serde::Deserialize;
 
 use super::{Draft, ImportError};
 use crate::domain::{
-    AnswerText, DisplayName, FieldError, Label, PostKind, QuestionText, Slug, Title,
+    AnswerText, DisplayName, FieldError, FieldErrorCode, Label, Limits, Link, Media, MediaKind,
+    PostKind, QuestionText, Slug, Title, media_count,
 };
 
 #[derive(Deserialize)]
@@ -24,6 +25,27 @@ struct Line {
     asked_by: Option<String>,
     answered_by: Option<String>,
     published_at: Option<String>,
+    #[serde(default)]
+    media: Vec<MediaLine>,
+    #[serde(default)]
+    links: Vec<LinkLine>,
+}
+
+/// `{"kind": "video", "url": "https://…", "caption": "…"}`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MediaLine {
+    kind: String,
+    url: Option<String>,
+    caption: Option<String>,
+}
+
+/// `{"title": "…", "url": "https://…"}`
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LinkLine {
+    title: String,
+    url: Option<String>,
 }
 
 /// The drafts of a JSON Lines stream, one per non-blank line, read a line
@@ -91,6 +113,35 @@ impl<R: BufRead> Iterator for Drafts<R> {
         self.failed = matches!(next, Some(Err(_)));
         next
     }
+}
+
+fn media_of(lines: &[MediaLine]) -> Result<Vec<Media>, FieldError> {
+    media_count("media", lines.len(), Limits::MEDIA_PER_POST)?;
+    lines
+        .iter()
+        .map(|m| {
+            let kind = match m.kind.trim().to_ascii_lowercase().as_str() {
+                "video" => MediaKind::Video,
+                "image" => MediaKind::Image,
+                _ => {
+                    return Err(FieldError::new(
+                        "media.kind",
+                        FieldErrorCode::Invalid,
+                        "media kind must be \"video\" or \"image\"",
+                    ));
+                }
+            };
+            Media::parse(kind, m.url.as_deref(), m.caption.as_deref())
+        })
+        .collect()
+}
+
+fn links_of(lines: &[LinkLine]) -> Result<Vec<Link>, FieldError> {
+    media_count("links", lines.len(), Limits::LINKS_PER_POST)?;
+    lines
+        .iter()
+        .map(|l| Link::parse(&l.title, l.url.as_deref()))
+        .collect()
 }
 
 fn optional<T>(
@@ -182,6 +233,8 @@ fn draft(line: usize, l: Line) -> Result<Draft, FieldError> {
             DisplayName::parse("answered_by", s)
         })?,
         published_at,
+        media: media_of(&l.media)?,
+        links: links_of(&l.links)?,
     })
 }
 

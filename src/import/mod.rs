@@ -12,7 +12,9 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{AnswerText, DisplayName, Label, PostKind, QuestionText, Slug, Title};
+use crate::domain::{
+    AnswerText, DisplayName, Label, Link, Media, PostKind, QuestionText, Slug, Title,
+};
 use crate::store::{IMPORT_CHUNK, ImportPost, ImportSummary, Store};
 use slugs::{Settler, Survey};
 
@@ -63,6 +65,8 @@ struct Draft {
     asked_by: Option<DisplayName>,
     answered_by: Option<DisplayName>,
     published_at: Option<DateTime<Utc>>,
+    media: Vec<Media>,
+    links: Vec<Link>,
 }
 
 /// The formats `kbql import` reads, chosen by file extension.
@@ -277,6 +281,18 @@ fn from_blog_text(text: &str) -> Result<Vec<Draft>, ImportError> {
                 asked_by: None,
                 answered_by: None,
                 published_at: None,
+                media: p
+                    .media
+                    .iter()
+                    .filter_map(|(kind, caption)| Media::parse(*kind, None, Some(caption)).ok())
+                    .take(crate::limits::Limits::MEDIA_PER_POST)
+                    .collect(),
+                links: p
+                    .links
+                    .iter()
+                    .filter_map(|title| Link::parse(title, None).ok())
+                    .take(crate::limits::Limits::LINKS_PER_POST)
+                    .collect(),
             })
         })
         .collect()

@@ -170,6 +170,8 @@ impl Settler {
             asked_by: d.asked_by,
             answered_by: d.answered_by,
             published_at: d.published_at,
+            media: d.media,
+            links: d.links,
         }
     }
 }

@@ -112,10 +112,16 @@ async fn post_as(
     let policy = &state.http;
     let client = policy.proxies.client(peer.ip(), &headers);
     tracing::Span::current().record("client", tracing::field::display(client));
-    if let Err(e) = check_content_type(&headers) {
-        return refuse(e);
-    }
-    let reading = read_body(&headers, body, policy.max_body_bytes);
+    let body_type = match check_content_type(&headers) {
+        Ok(body_type) => body_type,
+        Err(e) => return refuse(e),
+    };
+    // A multipart body carries a visitor's photo besides the request.
+    let limit = match body_type {
+        BodyType::Json => policy.max_body_bytes,
+        BodyType::Multipart => policy.max_body_bytes + Limits::PHOTO_BYTES,
+    };
+    let reading = read_body(&headers, body, limit);
     let body = match tokio::time::timeout(policy.body_timeout, reading)
         .await
         .unwrap_or(Err(Error::BodyTimeout))
@@ -123,13 +129,14 @@ async fn post_as(
         Ok(body) => body,
         Err(e) => return refuse(e),
     };
-    let batch = match serde_json::from_slice::<BatchRequest>(&body) {
+    let parsed = match body_type {
+        BodyType::Json => serde_json::from_slice::<BatchRequest>(&body)
+            .map_err(|e| Error::bad_input(format!("the body is not a GraphQL request: {e}"))),
+        BodyType::Multipart => multipart(&headers, &body).await,
+    };
+    let batch = match parsed {
         Ok(batch) => batch,
-        Err(e) => {
-            return refuse(Error::bad_input(format!(
-                "the body is not a GraphQL request: {e}"
-            )));
-        }
+        Err(e) => return refuse(e),
     };
     // A batch gets an array back, even a batch of one.
     let (requests, single) = match batch {
@@ -246,9 +253,38 @@ async fn subscribe(
     super::live::upgrade(state, client, &parts.headers, ws, protocol)
 }
 
+/// What a POST's body holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BodyType {
+    Json,
+    /// The GraphQL multipart request spec's form: the operation, a map,
+    /// and one file (a visitor's photo).
+    Multipart,
+}
+
+async fn multipart(headers: &HeaderMap, body: &[u8]) -> Result<BatchRequest, Error> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let options = async_graphql::http::MultipartOptions::default()
+        .max_num_files(1)
+        .max_file_size(Limits::PHOTO_BYTES);
+    async_graphql::http::receive_batch_body(content_type, body, options)
+        .await
+        .map_err(|e| match e {
+            async_graphql::ParseRequestError::PayloadTooLarge => Error::TooLarge(format!(
+                "a photo must be at most {} MiB",
+                Limits::PHOTO_BYTES >> 20
+            )),
+            other => Error::bad_input(format!(
+                "the multipart body is not a GraphQL request: {other}"
+            )),
+        })
+}
+
 /// A JSON body passes; a body a browser may send cross-site without a
 /// preflight passes only with a header that forced one.
-fn check_content_type(headers: &HeaderMap) -> Result<(), Error> {
+fn check_content_type(headers: &HeaderMap) -> Result<BodyType, Error> {
     let media_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -259,13 +295,13 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), Error> {
         .iter()
         .any(|name| headers.get(*name).is_some_and(|v| !v.is_empty()));
     match media_type.as_str() {
-        "application/json" | "application/graphql-response+json" => Ok(()),
-        // Forms cannot carry our JSON request; refuse them outright once
-        // they are known not to be forged.
-        "application/x-www-form-urlencoded" | "multipart/form-data" if preflighted => {
-            Err(Error::UnsupportedMediaType)
-        }
-        "" | "text/plain" if preflighted => Ok(()),
+        "application/json" | "application/graphql-response+json" => Ok(BodyType::Json),
+        // An upload, from a client that proved it is not a forged form.
+        "multipart/form-data" if preflighted => Ok(BodyType::Multipart),
+        // A form cannot carry a GraphQL request; refuse it outright once
+        // it is known not to be forged.
+        "application/x-www-form-urlencoded" if preflighted => Err(Error::UnsupportedMediaType),
+        "" | "text/plain" if preflighted => Ok(BodyType::Json),
         "" | "text/plain" | "application/x-www-form-urlencoded" | "multipart/form-data" => {
             Err(Error::CsrfSuspected)
         }
@@ -634,8 +670,16 @@ mod tests {
         }
         let vouched = Some(("apollo-require-preflight", "true"));
         assert!(check_content_type(&with_type(Some("text/plain"), vouched)).is_ok());
+        // An upload (a visitor's photo) from a client that forced a preflight.
         assert!(matches!(
             check_content_type(&with_type(Some("multipart/form-data"), vouched)),
+            Ok(BodyType::Multipart)
+        ));
+        assert!(matches!(
+            check_content_type(&with_type(
+                Some("application/x-www-form-urlencoded"),
+                vouched
+            )),
             Err(Error::UnsupportedMediaType)
         ));
         assert!(matches!(

@@ -6,9 +6,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use super::{Store, now, outbox, taxonomy, truncate_to_micros};
+use super::{Store, media, now, outbox, taxonomy, truncate_to_micros};
 use crate::domain::{
-    AnswerText, DisplayName, Label, PostKind, PostStatus, QuestionText, Slug, Title,
+    AnswerText, DisplayName, Label, Link, Media, PostKind, PostStatus, QuestionText, Slug, Title,
 };
 use crate::error::Result;
 
@@ -33,6 +33,9 @@ pub struct ImportPost {
     pub asked_by: Option<DisplayName>,
     pub answered_by: Option<DisplayName>,
     pub published_at: Option<DateTime<Utc>>,
+    /// Replace the post's media and links (a re-import says all of them).
+    pub media: Vec<Media>,
+    pub links: Vec<Link>,
 }
 
 /// What an import did.
@@ -139,6 +142,9 @@ impl Import<'_> {
             .collect();
         let existing_ids: Vec<i64> = existing.values().map(|m| m.id).collect();
         let existing_tags = tag_ids_of(tx, &existing_ids).await?;
+        let existing_media = media::media_of(tx, &existing_ids).await?;
+        let existing_links = media::links_of(tx, &existing_ids).await?;
+        let mut replaced: Vec<media::Replacement<'_>> = Vec::new();
 
         let mut inserts = Vec::new();
         let mut links = Vec::new();
@@ -165,9 +171,24 @@ impl Import<'_> {
                         .map(Vec::as_slice)
                         .unwrap_or(&[])
                         == wanted_tags;
-                    if same_tags && same_content(current, p, category_id) {
+                    let same_media = media::same(
+                        existing_media
+                            .get(&current.id)
+                            .map(Vec::as_slice)
+                            .unwrap_or(&[]),
+                        existing_links
+                            .get(&current.id)
+                            .map(Vec::as_slice)
+                            .unwrap_or(&[]),
+                        &p.media,
+                        &p.links,
+                    );
+                    if same_tags && same_media && same_content(current, p, category_id) {
                         self.summary.unchanged += 1;
                         continue;
+                    }
+                    if !same_media {
+                        replaced.push((current.id, Some(&p.media), Some(&p.links)));
                     }
                     update_row(tx, current, p, category_id, at).await?;
                     if !same_tags {
@@ -183,11 +204,19 @@ impl Import<'_> {
                 .iter()
                 .map(|(row, tags)| (slug_of(row), tags.clone()))
                 .collect();
+            let shown_by_slug: HashMap<&str, &ImportPost> = chunk
+                .iter()
+                .filter(|p| !p.media.is_empty() || !p.links.is_empty())
+                .map(|p| (p.slug.as_str(), p))
+                .collect();
             let rows = inserts.into_iter().map(|(row, _)| row);
             for created in post::Entity::insert_many(rows)
                 .exec_with_returning(tx)
                 .await?
             {
+                if let Some(p) = shown_by_slug.get(created.slug.as_str()) {
+                    replaced.push((created.id, Some(&p.media), Some(&p.links)));
+                }
                 let tags = tags_by_slug.get(&created.slug).cloned().unwrap_or_default();
                 links.extend(
                     tags.into_iter()
@@ -199,6 +228,7 @@ impl Import<'_> {
             }
         }
         taxonomy::insert_post_tags(tx, links).await?;
+        media::replace(tx, &replaced).await?;
         self.seq = self.seq.max(outbox::append(tx, &changed).await?);
         Ok(())
     }

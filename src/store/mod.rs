@@ -6,6 +6,7 @@ mod audit;
 mod connect;
 mod import;
 mod live;
+mod media;
 mod notify;
 mod outbox;
 mod page;

@@ -4,10 +4,10 @@ use sea_orm::{
 };
 
 use super::audit::{self, Actor, AuditAction, Change};
-use super::{LiveEvent, Store, now, outbox, snapshot, taxonomy};
+use super::{LiveEvent, Store, media, now, outbox, snapshot, taxonomy};
 use crate::domain::{
-    AnswerText, DisplayName, Email, FieldError, FieldErrorCode, Label, PostKind, PostStatus,
-    QuestionText, Slug, Title,
+    AnswerText, DisplayName, Email, FieldError, FieldErrorCode, Label, Link, Media, Photo,
+    PostKind, PostStatus, QuestionText, Slug, Title,
 };
 use crate::error::Result;
 
@@ -22,6 +22,8 @@ pub struct NewQuestion {
     pub title: Option<Title>,
     pub asked_by: Option<DisplayName>,
     pub email: Option<Email>,
+    /// For staff only: a photo of the asker, for a consultation.
+    pub photo: Option<Photo>,
 }
 
 /// A staff article (a video, a press mention, an announcement...).
@@ -34,6 +36,8 @@ pub struct NewArticle {
     pub category: Option<Label>,
     pub author: Option<DisplayName>,
     pub publish: bool,
+    pub media: Vec<Media>,
+    pub links: Vec<Link>,
 }
 
 /// Changes to a post; `None` leaves a field as it is, `Some(None)` clears
@@ -47,6 +51,9 @@ pub struct PostPatch {
     pub category: Option<Option<Label>>,
     pub asked_by: Option<Option<DisplayName>>,
     pub answered_by: Option<Option<DisplayName>>,
+    /// Replaces all of the post's media, or links, when given.
+    pub media: Option<Vec<Media>>,
+    pub links: Option<Vec<Link>>,
 }
 
 /// The two moderation moves staff make; a post never goes back to
@@ -97,6 +104,9 @@ impl Store {
         }
         .insert(&tx)
         .await?;
+        if let Some(photo) = q.photo {
+            media::store_photo(&tx, model.id, photo, at).await?;
+        }
         let seq = outbox::append(&tx, &[model.id]).await?;
         let asked = [LiveEvent::QuestionAsked(model.id)];
         self.commit_write_telling(tx, seq, &asked).await?;
@@ -195,6 +205,7 @@ impl Store {
             .filter_map(|l| tags.get(l.key()).copied())
             .collect();
         taxonomy::replace_post_tags(&tx, model.id, &dedup(tag_ids)).await?;
+        media::replace(&tx, &[(model.id, Some(&a.media), Some(&a.links))]).await?;
         let after = snapshot::post(&tx, &model).await?;
         let change = Change::of_post(AuditAction::CreateArticle, model.id, None, Some(after));
         audit::record(&tx, actor, at, change).await?;
@@ -248,6 +259,7 @@ impl Store {
         if let Some(answered_by) = patch.answered_by {
             model.answered_by = Set(answered_by.map(DisplayName::into_string));
         }
+        media::replace(&tx, &[(id, patch.media.as_deref(), patch.links.as_deref())]).await?;
         let at = now();
         model.updated_at = Set(at);
         let saved = model.update(&tx).await?;

@@ -63,12 +63,20 @@ const SUBSCRIPTIONS: &[(&str, Access)] = &[("questionAsked", Staff), ("postPubli
 
 /// Guarded fields below the root, each with a query reaching it through a
 /// published post (`$id`), which anyone may read.
-const GUARDED_FIELDS: &[(&str, &str, Access, &str)] = &[(
-    "Post",
-    "askerEmail",
-    Staff,
-    "query($id: ID!) { post(id: $id) { id askerEmail } }",
-)];
+const GUARDED_FIELDS: &[(&str, &str, Access, &str)] = &[
+    (
+        "Post",
+        "askerEmail",
+        Staff,
+        "query($id: ID!) { post(id: $id) { id askerEmail } }",
+    ),
+    (
+        "Post",
+        "photo",
+        Staff,
+        "query($id: ID!) { post(id: $id) { id photo { contentType } } }",
+    ),
+];
 
 const INTROSPECTION: &str = "
 fragment TypeRef on __Type {

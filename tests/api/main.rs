@@ -14,6 +14,7 @@ mod limits;
 mod listing;
 mod live;
 mod meaning;
+mod media;
 mod metrics;
 mod mutation_limits;
 mod operator_errors;

@@ -1,7 +1,9 @@
-use async_graphql::{Context, InputObject, Object, Result};
+use async_graphql::{Context, InputObject, Object, Result, Upload};
 
 use super::input::Problems;
-use crate::domain::{DisplayName, Email, QuestionText, SearchText, Title};
+use crate::domain::{
+    DisplayName, Email, FieldError, FieldErrorCode, Photo, QuestionText, SearchText, Title,
+};
 use crate::graphql::context::store;
 use crate::graphql::guards::RateLimitGuard;
 use crate::graphql::search_query::similar_questions;
@@ -19,11 +21,24 @@ pub struct AskQuestionInput {
     pub name: Option<String>,
     /// Where staff can reach the asker; never shown publicly.
     pub email: Option<String>,
+    /// A photo of the asker for a consultation, sent as a GraphQL
+    /// multipart upload: JPEG, PNG or WebP, up to 5 MiB. Staff only see it.
+    pub photo: Option<Upload>,
 }
 
 impl AskQuestionInput {
-    fn parse(self) -> Result<NewQuestion, Vec<crate::domain::FieldError>> {
+    fn parse(self, ctx: &Context<'_>) -> Result<NewQuestion, Vec<crate::domain::FieldError>> {
         let mut p = Problems::default();
+        let photo = self.photo.as_ref().and_then(|upload| {
+            let bytes = upload.value(ctx).map(|v| v.content.to_vec()).map_err(|_| {
+                FieldError::new(
+                    "photo",
+                    FieldErrorCode::Invalid,
+                    "the photo could not be read",
+                )
+            });
+            p.check(bytes.and_then(|b| Photo::parse("photo", b)))
+        });
         let question = p.check(QuestionText::parse("question", &self.question));
         let title = p.optional(self.title.as_deref(), |s| Title::parse("title", s));
         let asked_by = p.optional(self.name.as_deref(), |s| DisplayName::parse("name", s));
@@ -34,6 +49,7 @@ impl AskQuestionInput {
                 title,
                 asked_by,
                 email,
+                photo,
             }),
             _ => Err(p.into_errors()),
         }
@@ -56,7 +72,7 @@ impl AskMutation {
         ctx: &Context<'_>,
         input: AskQuestionInput,
     ) -> Result<AskQuestionPayload> {
-        let new = match input.parse() {
+        let new = match input.parse(ctx) {
             Ok(new) => new,
             Err(errors) => {
                 return Ok(AskQuestionPayload {

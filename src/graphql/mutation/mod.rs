@@ -1,10 +1,13 @@
 mod actor;
 mod ask;
 mod input;
+mod media_input;
 mod staff;
 mod synonyms;
 
 use async_graphql::MergedObject;
+
+pub use media_input::GqlMediaKind;
 
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]

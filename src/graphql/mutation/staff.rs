@@ -2,6 +2,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 
 use super::actor::actor;
 use super::input::Problems;
+use super::media_input::{LinkInput, MediaInput, parse_links, parse_media};
 use crate::domain::{
     AnswerText, DisplayName, FieldError, FieldErrorCode, Label, Limits, QuestionText, Slug, Title,
 };
@@ -38,6 +39,12 @@ pub struct CreateArticleInput {
     /// Publish right away; otherwise the article is created HIDDEN.
     #[graphql(default = true)]
     pub publish: bool,
+    /// Videos and images, in display order (at most 10).
+    #[graphql(default)]
+    pub media: Vec<MediaInput>,
+    /// Links to other pages, in display order (at most 10).
+    #[graphql(default)]
+    pub links: Vec<LinkInput>,
 }
 
 /// Fields left out stay as they are; `null` clears an optional field.
@@ -51,6 +58,10 @@ pub struct UpdatePostInput {
     pub category: MaybeUndefined<String>,
     pub asked_by: MaybeUndefined<String>,
     pub answered_by: MaybeUndefined<String>,
+    /// Replaces all of the post's videos and images (`[]` removes them).
+    pub media: Option<Vec<MediaInput>>,
+    /// Replaces all of the post's links (`[]` removes them).
+    pub links: Option<Vec<LinkInput>>,
 }
 
 #[derive(InputObject)]
@@ -150,6 +161,8 @@ impl StaffMutation {
             Label::category("category", s)
         });
         let author = p.optional(input.author.as_deref(), |s| DisplayName::parse("author", s));
+        let media = parse_media(&mut p, &input.media);
+        let links = parse_links(&mut p, &input.links);
         let (Some(title), Some(body), true) = (title, body, p.is_empty()) else {
             return Ok(refused(p.into_errors()));
         };
@@ -161,6 +174,8 @@ impl StaffMutation {
             category,
             author: author.or_else(|| staff_name(ctx)),
             publish: input.publish,
+            media,
+            links,
         };
         let result = store_for_write(ctx)
             .create_article(&actor(ctx)?, article)
@@ -189,6 +204,8 @@ impl StaffMutation {
             answered_by: clearable(&mut p, input.answered_by, |s| {
                 DisplayName::parse("answeredBy", s)
             }),
+            media: input.media.as_deref().map(|m| parse_media(&mut p, m)),
+            links: input.links.as_deref().map(|l| parse_links(&mut p, l)),
         };
         let (Some(id), true) = (id, p.is_empty()) else {
             return Ok(refused(p.into_errors()));

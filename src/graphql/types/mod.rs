@@ -1,6 +1,7 @@
 mod audit;
 mod enums;
 mod label;
+mod media;
 mod node;
 mod payloads;
 mod post;
@@ -9,6 +10,7 @@ mod search;
 pub use audit::{AuditLogConnection, GqlAuditAction};
 pub use enums::{GqlPostKind, GqlPostStatus, GqlUserErrorCode};
 pub use label::{Category, Tag};
+pub use media::{Link, Media, Photo};
 pub use node::Node;
 pub use payloads::{AskQuestionPayload, DeletePostPayload, PostPayload, UserError};
 pub use post::Post;

@@ -4,8 +4,10 @@ use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::post;
 
-use super::{Category, GqlPostKind, GqlPostStatus, Tag};
-use crate::graphql::context::{category_loader, search, tags_loader};
+use super::{Category, GqlPostKind, GqlPostStatus, Link, Media, Photo, Tag};
+use crate::graphql::context::{
+    category_loader, links_loader, media_loader, search, store, tags_loader,
+};
 use crate::graphql::guards::{RateLimitGuard, RoleGuard};
 use crate::graphql::ids::to_id;
 use crate::graphql::limits::page_size;
@@ -84,6 +86,28 @@ impl Post {
     #[graphql(guard = "RoleGuard::staff()")]
     async fn asker_email(&self) -> Option<&str> {
         self.0.asker_email.as_deref()
+    }
+
+    /// The photo the asker sent with the question, if any. Staff only.
+    #[graphql(guard = "RoleGuard::staff()")]
+    async fn photo(&self, ctx: &Context<'_>) -> Result<Option<Photo>> {
+        Ok(store(ctx).photo_of(self.0.id).await?.map(Photo))
+    }
+
+    /// Videos and images, in display order.
+    async fn media(&self, ctx: &Context<'_>) -> Result<Vec<Media>> {
+        let media = media_loader(ctx)?.load_one(self.0.id).await?;
+        Ok(media.unwrap_or_default().into_iter().map(Media).collect())
+    }
+
+    /// Links to other pages (a press mention's article), in display order.
+    async fn links(&self, ctx: &Context<'_>) -> Result<Vec<Link>> {
+        let links = links_loader(ctx)?.load_one(self.0.id).await?;
+        Ok(links
+            .unwrap_or_default()
+            .into_iter()
+            .map(Link::from)
+            .collect())
     }
 
     /// The staff member who answered (or wrote the article).
