@@ -29,6 +29,9 @@ impl Limits {
     pub const SYNONYM_TERMS: usize = 20;
     pub const SYNONYM_TERM: usize = 60;
 
+    /// Tags `mergeTags` folds into one in a single call.
+    pub const TAGS_PER_MERGE: usize = 20;
+
     // ----- Searching -----
     /// A search query, an `answer` question or a `similarQuestions` text.
     pub const SEARCH_TEXT: usize = 500;

@@ -17,5 +17,6 @@ pub mod replica;
 pub mod search_log;
 pub mod synonym_group;
 pub mod tag;
+pub mod tag_alias;
 
 pub use enums::{PostKind, PostStatus, Role};

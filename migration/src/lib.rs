@@ -13,6 +13,7 @@ mod m20261201_000004_instance_secret;
 mod m20261202_000005_post_vector;
 mod m20261202_000006_replica;
 mod m20261202_000008_media;
+pub mod m20261202_000009_tag_match_key;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000005_post_vector::Migration),
             Box::new(m20261202_000006_replica::Migration),
             Box::new(m20261202_000008_media::Migration),
+            Box::new(m20261202_000009_tag_match_key::Migration),
         ]
     }
 }

@@ -250,6 +250,17 @@ impl Label {
     pub fn key(&self) -> &str {
         &self.key
     }
+
+    /// What tells tags apart: the key without its hyphens, so that labels
+    /// differing only by spacing ("hairloss", "hair loss") are one.
+    pub fn match_key(&self) -> String {
+        Self::match_key_of(&self.key)
+    }
+
+    /// [`Label::match_key`] of a key.
+    pub fn match_key_of(key: &str) -> String {
+        key.replace('-', "")
+    }
 }
 
 #[cfg(test)]

@@ -19,7 +19,8 @@ pub struct PostQuery;
 impl PostQuery {
     /// Published posts, newest first. `tag` and `category` take a name or
     /// a slug, ignoring case and spaces vs hyphens ("Hair Loss" =
-    /// "hair-loss"). Page with `first`/`after` or `last`/`before`
+    /// "hair-loss"); a tag also ignores spacing ("hairloss") and answers to
+    /// the names merged into it (`mergeTags`). Page with `first`/`after` or `last`/`before`
     /// (1 to 100, default 20), or jump to page `page` of `first` (from 1;
     /// the first 10,000 posts; `pageCount` says how many there are).
     #[graphql(

@@ -109,8 +109,10 @@ impl SearchQuery {
         };
         let mut params = SearchParams::new(text.into_string(), limit);
         params.offset = offset;
+        let tags = tag_filter(tags)?;
         params.filters = Filters {
-            tags: tag_filter(tags)?,
+            // A name folded into another tag by `mergeTags` means that tag.
+            tags: store(ctx).resolve_tag_slugs(&tags).await?,
             category: category
                 .as_deref()
                 .map(|c| label_filter("category", c, Limits::CATEGORY))

@@ -37,10 +37,11 @@ pub enum AuditAction {
     DeletePost,
     SetSynonyms,
     RemoveSynonyms,
+    MergeTags,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 9] = [
+    pub const ALL: [AuditAction; 10] = [
         AuditAction::AnswerQuestion,
         AuditAction::CreateArticle,
         AuditAction::UpdatePost,
@@ -50,6 +51,7 @@ impl AuditAction {
         AuditAction::DeletePost,
         AuditAction::SetSynonyms,
         AuditAction::RemoveSynonyms,
+        AuditAction::MergeTags,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -63,6 +65,7 @@ impl AuditAction {
             AuditAction::DeletePost => "delete_post",
             AuditAction::SetSynonyms => "set_synonyms",
             AuditAction::RemoveSynonyms => "remove_synonyms",
+            AuditAction::MergeTags => "merge_tags",
         }
     }
 }
@@ -82,6 +85,8 @@ impl FromStr for AuditAction {
 pub enum Subject {
     Post(i64),
     SynonymGroup(i64),
+    /// The tag a merge kept.
+    Tag(i64),
 }
 
 /// One change to record: `before` is `None` for a creation, `after` for a
@@ -101,9 +106,10 @@ pub(super) async fn record(
     at: DateTime<Utc>,
     change: Change,
 ) -> Result<()> {
-    let (post_id, synonym_group_id) = match change.subject {
-        Subject::Post(id) => (Some(id), None),
-        Subject::SynonymGroup(id) => (None, Some(id)),
+    let (post_id, synonym_group_id, tag_id) = match change.subject {
+        Subject::Post(id) => (Some(id), None, None),
+        Subject::SynonymGroup(id) => (None, Some(id), None),
+        Subject::Tag(id) => (None, None, Some(id)),
     };
     audit_log::ActiveModel {
         occurred_at: Set(at),
@@ -112,6 +118,7 @@ pub(super) async fn record(
         action: Set(change.action.as_str().to_owned()),
         post_id: Set(post_id),
         synonym_group_id: Set(synonym_group_id),
+        tag_id: Set(tag_id),
         before_json: Set(change.before.map(|v| v.to_string())),
         after_json: Set(change.after.map(|v| v.to_string())),
         ..Default::default()
@@ -138,9 +145,10 @@ impl TryFrom<audit_log::Model> for AuditRecord {
     fn try_from(m: audit_log::Model) -> Result<Self> {
         let corrupt = |what: String| Error::internal(std::io::Error::other(what));
         let action = m.action.parse().map_err(corrupt)?;
-        let subject = match (m.post_id, m.synonym_group_id) {
-            (Some(id), None) => Subject::Post(id),
-            (None, Some(id)) => Subject::SynonymGroup(id),
+        let subject = match (m.post_id, m.synonym_group_id, m.tag_id) {
+            (Some(id), None, None) => Subject::Post(id),
+            (None, Some(id), None) => Subject::SynonymGroup(id),
+            (None, None, Some(id)) => Subject::Tag(id),
             _ => return Err(corrupt(format!("audit row {} names no one subject", m.id))),
         };
         let parse = |text: Option<String>| {
@@ -279,6 +287,15 @@ impl Change {
             subject: Subject::SynonymGroup(id),
             before,
             after,
+        }
+    }
+
+    pub(super) fn of_tag(action: AuditAction, id: i64, before: Value, after: Value) -> Change {
+        Change {
+            action,
+            subject: Subject::Tag(id),
+            before: Some(before),
+            after: Some(after),
         }
     }
 }

@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-use super::{Store, media, now, outbox, taxonomy, truncate_to_micros};
+use super::{Store, media, now, outbox, tag_keys, taxonomy, truncate_to_micros};
 use crate::domain::{
     AnswerText, DisplayName, Label, Link, Media, PostKind, PostStatus, QuestionText, Slug, Title,
 };
@@ -124,9 +124,15 @@ impl Import<'_> {
             let ids = taxonomy::ensure_categories(tx, &categories).await?;
             self.category_ids.extend(ids);
         }
-        let tags = unknown(&self.tag_ids, chunk.iter().flat_map(|p| p.tags.iter()));
+        // Every occurrence, so that the spelling used most names a new tag.
+        let tags: Vec<Label> = chunk
+            .iter()
+            .flat_map(|p| p.tags.iter())
+            .filter(|l| !self.tag_ids.contains_key(l.key()))
+            .cloned()
+            .collect();
         if !tags.is_empty() {
-            self.tag_ids.extend(taxonomy::ensure_tags(tx, &tags).await?);
+            self.tag_ids.extend(tag_keys::ensure_tags(tx, &tags).await?);
         }
 
         let slugs: Vec<&str> = chunk

@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use entity::{category, post, post_tag, tag};
+use entity::{category, post};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -80,23 +80,7 @@ impl PostFilter {
         let mut cond =
             Condition::all().add(post::Column::Status.eq(PostStatus::Published.as_str()));
         if let Some(key) = &self.tag_key {
-            cond = cond.add(
-                post::Column::Id.in_subquery(
-                    Query::select()
-                        .column(post_tag::Column::PostId)
-                        .from(post_tag::Entity)
-                        .and_where(
-                            post_tag::Column::TagId.in_subquery(
-                                Query::select()
-                                    .column(tag::Column::Id)
-                                    .from(tag::Entity)
-                                    .and_where(tag::Column::Slug.eq(key.as_str()))
-                                    .to_owned(),
-                            ),
-                        )
-                        .to_owned(),
-                ),
-            );
+            cond = cond.add(super::tag_keys::tagged(key));
         }
         if let Some(key) = &self.category_key {
             cond = cond.add(

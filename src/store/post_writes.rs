@@ -4,7 +4,7 @@ use sea_orm::{
 };
 
 use super::audit::{self, Actor, AuditAction, Change};
-use super::{LiveEvent, Store, media, now, outbox, snapshot, taxonomy};
+use super::{LiveEvent, Store, media, now, outbox, snapshot, tag_keys, taxonomy};
 use crate::domain::{
     AnswerText, DisplayName, Email, FieldError, FieldErrorCode, Label, Link, Media, Photo,
     PostKind, PostStatus, QuestionText, Slug, Title,
@@ -198,7 +198,7 @@ impl Store {
         }
         .insert(&tx)
         .await?;
-        let tags = taxonomy::ensure_tags(&tx, &a.tags).await?;
+        let tags = tag_keys::ensure_tags(&tx, &a.tags).await?;
         let tag_ids: Vec<i64> = a
             .tags
             .iter()
@@ -349,7 +349,7 @@ impl Store {
             return Ok(Err(not_found()));
         };
         let before = snapshot::post(&tx, &current).await?;
-        let tags = taxonomy::ensure_tags(&tx, &labels).await?;
+        let tags = tag_keys::ensure_tags(&tx, &labels).await?;
         let tag_ids: Vec<i64> = labels
             .iter()
             .filter_map(|l| tags.get(l.key()).copied())

@@ -137,44 +137,12 @@ impl Store {
     }
 }
 
-/// Ids for the given tags, creating the missing ones. The first spelling
-/// a tag was created with stays its display name.
-pub(super) async fn ensure_tags(
-    db: &impl ConnectionTrait,
-    labels: &[Label],
-) -> Result<HashMap<String, i64>> {
-    ensure::<tag::Entity, _>(db, labels, |l| tag::ActiveModel {
-        name: Set(l.name().to_owned()),
-        slug: Set(l.key().to_owned()),
-        ..Default::default()
-    })
-    .await
-}
-
+/// Ids for the given categories by [`Label::key`], creating the missing
+/// ones, in two or three statements.
 pub(super) async fn ensure_categories(
     db: &impl ConnectionTrait,
     labels: &[Label],
 ) -> Result<HashMap<String, i64>> {
-    ensure::<category::Entity, _>(db, labels, |l| category::ActiveModel {
-        name: Set(l.name().to_owned()),
-        slug: Set(l.key().to_owned()),
-        ..Default::default()
-    })
-    .await
-}
-
-/// Both label tables share the (id, name, slug) shape; this looks labels up
-/// by slug and inserts the missing ones, in two or three statements.
-async fn ensure<E, A>(
-    db: &impl ConnectionTrait,
-    labels: &[Label],
-    new: impl Fn(&Label) -> A,
-) -> Result<HashMap<String, i64>>
-where
-    E: EntityTrait<ActiveModel = A>,
-    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
-    E::Column: LabelColumns,
-{
     let mut unique: Vec<&Label> = Vec::new();
     for l in labels {
         if !unique.iter().any(|u| u.key() == l.key()) {
@@ -185,70 +153,50 @@ where
         return Ok(HashMap::new());
     }
     let keys: Vec<String> = unique.iter().map(|l| l.key().to_owned()).collect();
-    let mut found = lookup::<E>(db, &keys).await?;
-    let missing: Vec<A> = unique
+    let mut found = categories_by_slug(db, &keys).await?;
+    let missing: Vec<category::ActiveModel> = unique
         .iter()
         .filter(|l| !found.contains_key(l.key()))
-        .map(|l| new(l))
+        .map(|l| category::ActiveModel {
+            name: Set(l.name().to_owned()),
+            slug: Set(l.key().to_owned()),
+            ..Default::default()
+        })
         .collect();
     if !missing.is_empty() {
         // Another process may have created one meanwhile on PostgreSQL's
         // side of the lock; DO NOTHING keeps that harmless.
-        E::insert_many(missing)
+        category::Entity::insert_many(missing)
             .on_conflict(
-                OnConflict::column(E::Column::slug())
+                OnConflict::column(category::Column::Slug)
                     .do_nothing()
                     .to_owned(),
             )
             .exec_without_returning(db)
             .await?;
-        found = lookup::<E>(db, &keys).await?;
+        found = categories_by_slug(db, &keys).await?;
     }
     Ok(found)
 }
 
-async fn lookup<E>(db: &impl ConnectionTrait, keys: &[String]) -> Result<HashMap<String, i64>>
-where
-    E: EntityTrait,
-    E::Column: LabelColumns,
-{
+async fn categories_by_slug(
+    db: &impl ConnectionTrait,
+    keys: &[String],
+) -> Result<HashMap<String, i64>> {
     let mut out = HashMap::new();
     // Chunked to stay under SQLite's bound-parameter limit on big imports.
     for chunk in keys.chunks(500) {
-        let rows: Vec<(i64, String)> = E::find()
+        let rows: Vec<(i64, String)> = category::Entity::find()
             .select_only()
-            .column(E::Column::id())
-            .column(E::Column::slug())
-            .filter(E::Column::slug().is_in(chunk.iter().cloned()))
+            .column(category::Column::Id)
+            .column(category::Column::Slug)
+            .filter(category::Column::Slug.is_in(chunk.iter().cloned()))
             .into_tuple()
             .all(db)
             .await?;
         out.extend(rows.into_iter().map(|(id, slug)| (slug, id)));
     }
     Ok(out)
-}
-
-pub(super) trait LabelColumns: ColumnTrait {
-    fn id() -> Self;
-    fn slug() -> Self;
-}
-
-impl LabelColumns for tag::Column {
-    fn id() -> Self {
-        tag::Column::Id
-    }
-    fn slug() -> Self {
-        tag::Column::Slug
-    }
-}
-
-impl LabelColumns for category::Column {
-    fn id() -> Self {
-        category::Column::Id
-    }
-    fn slug() -> Self {
-        category::Column::Slug
-    }
 }
 
 /// Replaces a post's tags with `tag_ids`, in order.

@@ -49,6 +49,7 @@ const MUTATIONS: &[(&str, Access)] = &[
     ("answerQuestion", Staff),
     ("createArticle", Staff),
     ("updatePost", Staff),
+    ("mergeTags", Staff),
     ("publishPost", Staff),
     ("hidePost", Staff),
     ("setPostTags", Staff),

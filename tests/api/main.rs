@@ -29,4 +29,5 @@ mod search;
 mod search_index;
 mod slow_clients;
 mod staff;
+mod taxonomy;
 mod transport;

@@ -4,6 +4,7 @@ mod input;
 mod media_input;
 mod staff;
 mod synonyms;
+mod tags;
 
 use async_graphql::MergedObject;
 
@@ -15,4 +16,5 @@ pub struct MutationRoot(
     ask::AskMutation,
     staff::StaffMutation,
     synonyms::SynonymMutation,
+    tags::TagMutation,
 );

@@ -22,6 +22,7 @@ pub enum GqlAuditAction {
     DeletePost,
     SetSynonyms,
     RemoveSynonyms,
+    MergeTags,
 }
 
 pub struct AuditEntry(pub AuditRecord);
@@ -54,20 +55,20 @@ impl AuditEntry {
         self.0.action.into()
     }
 
-    /// The post changed; null for synonym changes. The post may since
-    /// have been deleted.
+    /// The post changed; null for synonym changes and tag merges. The
+    /// post may since have been deleted.
     async fn post_id(&self, ctx: &Context<'_>) -> Option<ID> {
         match self.0.subject {
             Subject::Post(id) => Some(to_id(ctx, id)),
-            Subject::SynonymGroup(_) => None,
+            _ => None,
         }
     }
 
-    /// The synonym group changed; null for post changes.
+    /// The synonym group changed; null for other changes.
     async fn synonym_group_id(&self) -> Option<ID> {
         match self.0.subject {
             Subject::SynonymGroup(id) => Some(record_id(id)),
-            Subject::Post(_) => None,
+            _ => None,
         }
     }
 
@@ -76,13 +77,16 @@ impl AuditEntry {
     /// forms (`id`, `kind`, `status`, `slug`, `title`, `question`, `answer`,
     /// `askedBy`, `answeredBy`, `createdAt`, `updatedAt`, `publishedAt`),
     /// with `category` as its name and `tags` as a list of names; never the
-    /// asker's e-mail. A synonym group has `id` and `terms`.
+    /// asker's e-mail. A synonym group has `id` and `terms`. A tag merge
+    /// has `tags`, each `{name, slug, posts}` (posts carrying it, any
+    /// status): the tag kept first, then the tags folded into it.
     async fn before(&self, ctx: &Context<'_>) -> Option<serde_json::Value> {
         self.snapshot(ctx, self.0.before.as_ref())
     }
 
     /// The record after the change, shaped like `before`; null for
-    /// deletions.
+    /// deletions. A tag merge has `tag` (`{name, slug, posts}`) and
+    /// `aliases`, the spellings that now name it.
     async fn after(&self, ctx: &Context<'_>) -> Option<serde_json::Value> {
         self.snapshot(ctx, self.0.after.as_ref())
     }

@@ -5,7 +5,8 @@ use crate::graphql::loaders::{CategoryId, TagId};
 use crate::store::LabelCount;
 
 /// A tag on posts ("smp", "hair loss"). Names match ignoring case and
-/// spaces vs hyphens; `slug` is that folded form.
+/// spacing ("Hair Loss" = "hair-loss" = "hairloss"), and through the
+/// aliases `mergeTags` leaves; `slug` is the URL-safe form of its name.
 pub struct Tag {
     pub id: i64,
     pub name: String,
