@@ -75,6 +75,9 @@ impl Limits {
     pub const ERRORS_PER_RESPONSE: usize = 20;
     /// Subscriptions one WebSocket connection may hold at once.
     pub const SUBSCRIPTIONS_PER_CONNECTION: usize = 20;
+    /// A WebSocket connection that sends no `connection_init` within this
+    /// long is closed.
+    pub const LIVE_INIT_TIME: std::time::Duration = std::time::Duration::from_secs(10);
 
     // ----- Defaults of `kbql serve`'s flags -----
     pub const MAX_BODY_BYTES: usize = 1 << 20;

@@ -23,6 +23,7 @@ use futures_util::stream::{self, BoxStream, StreamExt};
 use super::AppState;
 use super::graphql_http::refuse;
 use crate::auth::{self, Principal};
+use crate::domain::Limits;
 use crate::error::Error;
 use crate::graphql::{Prepared, RequestContext, SubscriptionSlots};
 use crate::rate_limit::ClientIp;
@@ -125,16 +126,35 @@ pub fn upgrade(
         .on_upgrade(move |socket| async move {
             let mut data = Data::default();
             data.insert(SubscriptionSlots::default());
-            GraphQLWebSocket::new(socket, executor, protocol)
+            let (initialised, mut told) = tokio::sync::watch::channel(false);
+            let serve = GraphQLWebSocket::new(socket, executor, protocol)
                 .with_data(data)
                 .on_connection_init(move |payload| async move {
+                    initialised.send_replace(true);
                     let principal = caller(&store, &payload).await?;
                     let mut data = Data::default();
                     data.insert(principal);
                     Ok(data)
                 })
-                .serve()
-                .await;
+                .serve();
+            // A connection that never says who it is would hold one of its
+            // client's few places for as long as it liked.
+            let init_deadline = async {
+                let in_time = tokio::time::timeout(
+                    Limits::LIVE_INIT_TIME,
+                    told.wait_for(|initialised| *initialised),
+                )
+                .await
+                .is_ok_and(|told| told.is_ok());
+                if in_time {
+                    std::future::pending::<()>().await;
+                }
+                tracing::debug!(%client, "closed a connection that sent no connection_init");
+            };
+            tokio::select! {
+                () = serve => {}
+                () = init_deadline => {}
+            }
             drop(admitted);
         })
 }

@@ -212,6 +212,50 @@ async fn visitors_may_not_hear_of_questions() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_never_says_who_it_is_is_closed() {
+    let mut config = TestApp::config();
+    config.live_connections_per_client = 1;
+    let app = TestApp::spawn_sqlite_with(config).await;
+    let started = Instant::now();
+    let mut silent = connect(&app.address, None).await.expect("upgrade");
+    // Within its time, it keeps its client's only place.
+    assert!(connect(&app.address, None).await.is_err());
+    let ended = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            match silent.ws.next().await {
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(_)) => continue,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the silent connection stayed open");
+    assert!(
+        started.elapsed() >= kbql::domain::Limits::LIVE_INIT_TIME,
+        "closed before its time"
+    );
+    // Its place is free again, and a connection that says who it is stays.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut live = loop {
+        if let Ok(mut live) = connect(&app.address, None).await {
+            live.send(json!({ "type": "connection_init", "payload": {} }))
+                .await;
+            break live;
+        }
+        assert!(Instant::now() < deadline, "the place stayed taken");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let ack = live.next(Duration::from_secs(10)).await.expect("an answer");
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    assert_eq!(
+        live.next(kbql::domain::Limits::LIVE_INIT_TIME + Duration::from_secs(2))
+            .await,
+        None,
+        "an initialised connection is left open"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_that_fails_ends_the_connection() {
     let app = TestApp::spawn_sqlite().await;
     let mut live = connect(&app.address, None).await.expect("upgrade");
