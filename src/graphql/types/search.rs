@@ -120,7 +120,8 @@ impl Answer {
         &self.post
     }
 
-    /// The sentence or two that answer the question, as plain text.
+    /// The sentence or two that answer the question (three when one stops
+    /// unfinished, as before a command on a line of its own), as plain text.
     async fn text(&self) -> String {
         self.sentences.join(" ")
     }
