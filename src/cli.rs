@@ -226,7 +226,15 @@ async fn run_serve(storage: &StorageConfig, serve: ServeConfig) -> CliResult {
         serve.retention.retention(),
     )
     .await?;
-    let server = Server::bind(&serve, store, services.search.clone()).await?;
+    let server = match Server::bind(&serve, store, services.search.clone()).await {
+        Ok(server) => server,
+        Err(e) => {
+            // The indexer is catching up meanwhile; stopping it cleanly
+            // keeps its progress and says nothing misleading on the way out.
+            services.stop().await;
+            return Err(e);
+        }
+    };
     tracing::info!("kbql listening on http://{}/graphql", server.local_addr());
     server.run().await;
     services.stop().await;
