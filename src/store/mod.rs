@@ -45,7 +45,6 @@ pub use replicas::REPLICA_TIMEOUT;
 pub use search_feed::IndexablePost;
 pub use search_log::{QueryCount, SearchLogEntry, SearchStats};
 pub use synonyms::SynonymGroup;
-pub use tag_keys::Merged;
 pub use taxonomy::{LabelCount, LabelKind};
 pub use tokens::TokenRecord;
 pub use vectors::{EmbeddingSource, StoredVector};

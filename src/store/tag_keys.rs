@@ -15,19 +15,21 @@ use super::{Store, WriteResult, now, outbox};
 use crate::domain::{FieldError, FieldErrorCode, Label};
 use crate::error::Result;
 
-/// The tag ids the match keys name, directly or through an alias.
-async fn ids_by_match(db: &impl ConnectionTrait, keys: &[String]) -> Result<HashMap<String, i64>> {
+/// The tags the match keys name, directly or through an alias.
+async fn tags_by_match(
+    db: &impl ConnectionTrait,
+    keys: &[String],
+) -> Result<HashMap<String, tag::Model>> {
     let mut found = HashMap::new();
     for chunk in keys.chunks(500) {
-        let rows: Vec<(i64, Option<String>)> = tag::Entity::find()
-            .select_only()
-            .column(tag::Column::Id)
-            .column(tag::Column::MatchKey)
+        let tags = tag::Entity::find()
             .filter(tag::Column::MatchKey.is_in(chunk.iter().cloned()))
-            .into_tuple()
             .all(db)
             .await?;
-        found.extend(rows.into_iter().filter_map(|(id, key)| Some((key?, id))));
+        found.extend(
+            tags.into_iter()
+                .filter_map(|t| Some((t.match_key.clone()?, t))),
+        );
     }
     let rest: Vec<String> = keys
         .iter()
@@ -37,11 +39,25 @@ async fn ids_by_match(db: &impl ConnectionTrait, keys: &[String]) -> Result<Hash
     for chunk in rest.chunks(500) {
         let aliases = tag_alias::Entity::find()
             .filter(tag_alias::Column::MatchKey.is_in(chunk.iter().cloned()))
+            .find_also_related(tag::Entity)
             .all(db)
             .await?;
-        found.extend(aliases.into_iter().map(|a| (a.match_key, a.tag_id)));
+        found.extend(
+            aliases
+                .into_iter()
+                .filter_map(|(alias, tag)| Some((alias.match_key, tag?))),
+        );
     }
     Ok(found)
+}
+
+/// [`tags_by_match`], by id.
+async fn ids_by_match(db: &impl ConnectionTrait, keys: &[String]) -> Result<HashMap<String, i64>> {
+    Ok(tags_by_match(db, keys)
+        .await?
+        .into_iter()
+        .map(|(key, t)| (key, t.id))
+        .collect())
 }
 
 /// Ids for the given tags by [`Label::key`], creating the missing ones.
@@ -127,22 +143,9 @@ pub(super) fn tagged(key: &str) -> SimpleExpr {
     )
 }
 
-/// `{"tags": [{name, slug, posts}]}` for `first` and then `rest`, as the
-/// audit log keeps a merge.
-async fn tags_snapshot(
-    db: &impl ConnectionTrait,
-    first: i64,
-    rest: &[i64],
-) -> Result<serde_json::Value> {
-    let ids: Vec<i64> = std::iter::once(first).chain(rest.iter().copied()).collect();
-    let tags: HashMap<i64, tag::Model> = tag::Entity::find()
-        .filter(tag::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t))
-        .collect();
-    let counts: HashMap<i64, i64> = post_tag::Entity::find()
+/// How many posts carry each of the tags, any status.
+async fn post_counts(db: &impl ConnectionTrait, ids: &[i64]) -> Result<HashMap<i64, i64>> {
+    Ok(post_tag::Entity::find()
         .select_only()
         .column(post_tag::Column::TagId)
         .column_as(post_tag::Column::PostId.count(), "posts")
@@ -152,25 +155,16 @@ async fn tags_snapshot(
         .all(db)
         .await?
         .into_iter()
-        .collect();
-    let listed: Vec<serde_json::Value> = ids
-        .iter()
-        .filter_map(|id| {
-            let t = tags.get(id)?;
-            Some(serde_json::json!({
-                "name": t.name,
-                "slug": t.slug,
-                "posts": counts.get(id).copied().unwrap_or(0),
-            }))
-        })
-        .collect();
-    Ok(serde_json::json!({ "tags": listed }))
+        .collect())
 }
 
-/// What `mergeTags` did: the tag that remains.
-#[derive(Debug, Clone)]
-pub struct Merged {
-    pub tag: tag::Model,
+/// A tag as the audit log keeps it in a merge: `{name, slug, posts}`.
+fn described(t: &tag::Model, counts: &HashMap<i64, i64>) -> serde_json::Value {
+    serde_json::json!({
+        "name": t.name,
+        "slug": t.slug,
+        "posts": counts.get(&t.id).copied().unwrap_or(0),
+    })
 }
 
 impl Store {
@@ -181,29 +175,17 @@ impl Store {
             return Ok(vec![]);
         }
         let matches: Vec<String> = keys.iter().map(|k| Label::match_key_of(k)).collect();
-        let ids = ids_by_match(&self.db, &matches).await?;
-        let slugs: HashMap<i64, String> = tag::Entity::find()
-            .filter(tag::Column::Id.is_in(ids.values().copied()))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|t| (t.id, t.slug))
-            .collect();
+        let tags = tags_by_match(&self.db, &matches).await?;
         Ok(keys
             .iter()
             .zip(&matches)
-            .map(|(key, m)| {
-                ids.get(m)
-                    .and_then(|id| slugs.get(id))
-                    .cloned()
-                    .unwrap_or_else(|| key.clone())
-            })
+            .map(|(key, m)| tags.get(m).map_or_else(|| key.clone(), |t| t.slug.clone()))
             .collect())
     }
 
     /// Folds the tags `from` into `into`: their posts carry `into` instead
     /// (once each, where the first of them stood), they are deleted, and
-    /// their spellings (and theirs aliases) become aliases of `into`, so
+    /// their spellings (and their aliases) become aliases of `into`, so
     /// imports and filters naming them land on `into` from now on. Every
     /// post whose tags changed is queued for the search index.
     pub async fn merge_tags(
@@ -211,22 +193,23 @@ impl Store {
         actor: &Actor,
         into: &Label,
         from: &[Label],
-    ) -> Result<WriteResult<Merged>> {
+    ) -> Result<WriteResult<tag::Model>> {
         let tx = self.begin_write().await?;
         let into_key = into.match_key();
         let mut keys: Vec<String> = from.iter().map(Label::match_key).collect();
         keys.push(into_key.clone());
-        let ids = ids_by_match(&tx, &keys).await?;
-        let Some(&into_id) = ids.get(&into_key) else {
+        let tags = tags_by_match(&tx, &keys).await?;
+        let Some(kept) = tags.get(&into_key).cloned() else {
             return Ok(Err(FieldError::new(
                 "into",
                 FieldErrorCode::NotFound,
                 format!("no tag is called \"{}\"", into.name()),
             )));
         };
-        let mut from_ids = Vec::new();
+        // The tags folded, once each, in the order named.
+        let mut folded: Vec<tag::Model> = Vec::new();
         for label in from {
-            match ids.get(&label.match_key()) {
+            match tags.get(&label.match_key()) {
                 None => {
                     return Ok(Err(FieldError::new(
                         "from",
@@ -234,17 +217,18 @@ impl Store {
                         format!("no tag is called \"{}\"", label.name()),
                     )));
                 }
-                Some(&id) if id == into_id => {
+                Some(t) if t.id == kept.id => {
                     return Ok(Err(FieldError::new(
                         "from",
                         FieldErrorCode::Invalid,
                         format!("\"{}\" is the tag merged into", label.name()),
                     )));
                 }
-                Some(&id) if !from_ids.contains(&id) => from_ids.push(id),
+                Some(t) if !folded.iter().any(|f| f.id == t.id) => folded.push(t.clone()),
                 Some(_) => {}
             }
         }
+        let from_ids: Vec<i64> = folded.iter().map(|t| t.id).collect();
         let affected: Vec<i64> = post_tag::Entity::find()
             .select_only()
             .column(post_tag::Column::PostId)
@@ -253,20 +237,24 @@ impl Store {
             .into_tuple()
             .all(&tx)
             .await?;
-        let before = tags_snapshot(&tx, into_id, &from_ids).await?;
+        let mut all_ids = vec![kept.id];
+        all_ids.extend(&from_ids);
+        let counts = post_counts(&tx, &all_ids).await?;
+        let before = serde_json::json!({
+            "tags": std::iter::once(&kept)
+                .chain(&folded)
+                .map(|t| described(t, &counts))
+                .collect::<Vec<_>>(),
+        });
         let listed: Vec<String> = from_ids.iter().map(i64::to_string).collect();
         // Ids are numbers from the database, so the statements are safe.
         for statement in
-            migration::m20261202_000009_tag_match_key::merge_links(into_id, &listed.join(","))
+            migration::m20261202_000009_tag_match_key::merge_links(kept.id, &listed.join(","))
         {
             tx.execute_unprepared(&statement).await?;
         }
-        let folded = tag::Entity::find()
-            .filter(tag::Column::Id.is_in(from_ids.iter().copied()))
-            .all(&tx)
-            .await?;
         tag_alias::Entity::update_many()
-            .col_expr(tag_alias::Column::TagId, Expr::value(into_id))
+            .col_expr(tag_alias::Column::TagId, Expr::value(kept.id))
             .filter(tag_alias::Column::TagId.is_in(from_ids.iter().copied()))
             .exec(&tx)
             .await?;
@@ -275,7 +263,7 @@ impl Store {
             .filter_map(|t| t.match_key.clone())
             .map(|key| tag_alias::ActiveModel {
                 match_key: Set(key),
-                tag_id: Set(into_id),
+                tag_id: Set(kept.id),
             })
             .collect();
         if !aliases.is_empty() {
@@ -293,26 +281,21 @@ impl Store {
             .exec(&tx)
             .await?;
         let seq = outbox::append(&tx, &affected).await?;
-        let tag = tag::Entity::find_by_id(into_id)
-            .one(&tx)
-            .await?
-            .ok_or_else(|| crate::Error::internal(std::io::Error::other("merged tag vanished")))?;
-        let mut after = tags_snapshot(&tx, into_id, &[]).await?;
         let aliases: Vec<String> = tag_alias::Entity::find()
             .select_only()
             .column(tag_alias::Column::MatchKey)
-            .filter(tag_alias::Column::TagId.eq(into_id))
+            .filter(tag_alias::Column::TagId.eq(kept.id))
             .order_by_asc(tag_alias::Column::MatchKey)
             .into_tuple()
             .all(&tx)
             .await?;
         let after = serde_json::json!({
-            "tag": after["tags"].as_array_mut().and_then(|t| t.pop()),
+            "tag": described(&kept, &post_counts(&tx, &[kept.id]).await?),
             "aliases": aliases,
         });
-        let change = Change::of_tag(AuditAction::MergeTags, into_id, before, after);
+        let change = Change::of_tag(AuditAction::MergeTags, kept.id, before, after);
         audit::record(&tx, actor, now(), change).await?;
         self.commit_write(tx, seq).await?;
-        Ok(Ok(Merged { tag }))
+        Ok(Ok(kept))
     }
 }

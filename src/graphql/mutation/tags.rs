@@ -68,7 +68,7 @@ impl TagMutation {
         };
         wait_for_index(ctx).await;
         Ok(MergeTagsPayload {
-            tag: Some(Tag::from(merged.tag)),
+            tag: Some(Tag::from(merged)),
             user_errors: vec![],
         })
     }
