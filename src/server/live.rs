@@ -10,14 +10,16 @@
 use std::any::TypeId;
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::{Data, Executor, Request, Response as GqlResponse};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
-use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
+use futures_util::SinkExt as _;
 use futures_util::stream::{self, BoxStream, StreamExt};
 
 use super::AppState;
@@ -127,42 +129,104 @@ pub fn upgrade(
             let mut data = Data::default();
             data.insert(SubscriptionSlots::default());
             let (initialised, mut told) = tokio::sync::watch::channel(false);
-            let serve = GraphQLWebSocket::new(socket, executor, protocol)
+            let ending = Arc::new(AtomicU8::new(Ending::INVALID));
+            let (sink, incoming) = socket.split();
+            let sink = {
+                let ending = ending.clone();
+                sink.with(move |message: Message| {
+                    std::future::ready(Ok::<_, axum::Error>(close_code(message, &ending)))
+                })
+            };
+            // A connection that never says who it is would hold one of its
+            // client's few places for as long as it liked: past its time,
+            // it is closed (4408).
+            let deadline = {
+                let ending = ending.clone();
+                async move {
+                    let in_time = tokio::time::timeout(
+                        Limits::LIVE_INIT_TIME,
+                        told.wait_for(|initialised| *initialised),
+                    )
+                    .await
+                    .is_ok_and(|told| told.is_ok());
+                    if in_time {
+                        return None;
+                    }
+                    ending.store(Ending::TIMED_OUT, Ordering::Release);
+                    tracing::debug!(%client, "closed a connection that sent no connection_init");
+                    // A failed read would end the connection without a
+                    // close frame; a message outside the protocol makes
+                    // async-graphql close it, and `close_code` says why.
+                    Some(Ok(Message::text("{}")))
+                }
+            };
+            let incoming = stream::select(
+                incoming,
+                stream::once(deadline).filter_map(std::future::ready),
+            );
+            let refused = ending.clone();
+            GraphQLWebSocket::new_with_pair(sink, incoming, executor, protocol)
                 .with_data(data)
                 .on_connection_init(move |payload| async move {
                     initialised.send_replace(true);
-                    let principal = caller(&store, &payload).await?;
+                    let principal = caller(&store, &payload).await.inspect_err(|_| {
+                        refused.store(Ending::REFUSED, Ordering::Release);
+                    })?;
                     let mut data = Data::default();
                     data.insert(principal);
                     Ok(data)
                 })
-                .serve();
-            // A connection that never says who it is would hold one of its
-            // client's few places for as long as it liked.
-            let init_deadline = async {
-                let in_time = tokio::time::timeout(
-                    Limits::LIVE_INIT_TIME,
-                    told.wait_for(|initialised| *initialised),
-                )
-                .await
-                .is_ok_and(|told| told.is_ok());
-                if in_time {
-                    std::future::pending::<()>().await;
-                }
-                tracing::debug!(%client, "closed a connection that sent no connection_init");
-            };
-            tokio::select! {
-                () = serve => {}
-                () = init_deadline => {}
-            }
+                .serve()
+                .await;
             drop(admitted);
         })
+}
+
+/// Why a connection is being closed, where graphql-transport-ws gives the
+/// reason a code of its own; async-graphql closes all three as 1002.
+struct Ending;
+
+impl Ending {
+    /// A message that is not the protocol's (4400 Invalid message).
+    const INVALID: u8 = 0;
+    /// `connection_init` with a token that failed (4403 Forbidden).
+    const REFUSED: u8 = 1;
+    /// No `connection_init` within `Limits::LIVE_INIT_TIME` (4408
+    /// Connection initialisation timeout).
+    const TIMED_OUT: u8 = 2;
+}
+
+/// A close frame's reason is at most 123 bytes (RFC 6455's 125 for the
+/// frame, less the code); a longer one is a protocol error at the client.
+const CLOSE_REASON_BYTES: usize = 123;
+
+/// `message`, with a protocol-error close (1002) given the code of why,
+/// and its reason cut to what a close frame holds.
+fn close_code(message: Message, ending: &AtomicU8) -> Message {
+    match message {
+        Message::Close(Some(frame)) if frame.code == 1002 => {
+            let (code, reason) = match ending.load(Ordering::Acquire) {
+                Ending::REFUSED => (4403, frame.reason.as_str()),
+                Ending::TIMED_OUT => (4408, "connection initialisation timeout"),
+                _ => (4400, frame.reason.as_str()),
+            };
+            let mut cut = reason.len().min(CLOSE_REASON_BYTES);
+            while !reason.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            Message::Close(Some(CloseFrame {
+                code,
+                reason: reason[..cut].into(),
+            }))
+        }
+        other => other,
+    }
 }
 
 /// Who the connection acts for, from `connection_init`'s payload:
 /// `{"authorization": "Bearer <token>"}` (any capitalisation of the key),
 /// or nothing for a visitor. A token that is sent and fails ends the
-/// connection (4403), as a request with a bad token is refused.
+/// connection (4403 Forbidden), as a request with a bad token is refused.
 async fn caller(
     store: &crate::store::Store,
     payload: &serde_json::Value,
@@ -256,6 +320,40 @@ mod tests {
             headers.insert(header::ORIGIN, origin.parse().unwrap());
         }
         headers
+    }
+
+    fn closed(message: Message) -> (u16, String) {
+        match message {
+            Message::Close(Some(frame)) => (frame.code, frame.reason.to_string()),
+            other => panic!("not a close: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn protocol_errors_close_with_the_code_of_why() {
+        let close = |code: u16, reason: &str| {
+            Message::Close(Some(CloseFrame {
+                code,
+                reason: reason.into(),
+            }))
+        };
+        let ending = AtomicU8::new(Ending::INVALID);
+        // A reason past what a close frame holds is cut at a character.
+        let (code, reason) = closed(close_code(close(1002, &"é".repeat(100)), &ending));
+        assert_eq!((code, reason.len()), (4400, 122));
+        ending.store(Ending::REFUSED, Ordering::Release);
+        assert_eq!(
+            closed(close_code(close(1002, "bad token"), &ending)),
+            (4403, "bad token".to_owned())
+        );
+        ending.store(Ending::TIMED_OUT, Ordering::Release);
+        assert_eq!(closed(close_code(close(1002, "x"), &ending)).0, 4408);
+        // Other closes and messages pass as they are.
+        assert_eq!(closed(close_code(close(1000, "bye"), &ending)).0, 1000);
+        assert!(matches!(
+            close_code(Message::text("{}"), &ending),
+            Message::Text(_)
+        ));
     }
 
     #[test]

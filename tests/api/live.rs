@@ -220,16 +220,13 @@ async fn a_connection_that_never_says_who_it_is_is_closed() {
     let mut silent = connect(&app.address, None).await.expect("upgrade");
     // Within its time, it keeps its client's only place.
     assert!(connect(&app.address, None).await.is_err());
-    let ended = tokio::time::timeout(Duration::from_secs(20), async {
-        loop {
-            match silent.ws.next().await {
-                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
-                Some(Ok(_)) => continue,
-            }
-        }
-    })
-    .await;
-    assert!(ended.is_ok(), "the silent connection stayed open");
+    // Closed as the protocol says: 4408, connection initialisation timeout.
+    let ended = silent
+        .next(kbql::domain::Limits::LIVE_INIT_TIME + Duration::from_secs(10))
+        .await
+        .expect("the silent connection stayed open");
+    assert_eq!(ended["type"], "closed", "{ended}");
+    assert_eq!(ended["code"], 4408, "{ended}");
     assert!(
         started.elapsed() >= kbql::domain::Limits::LIVE_INIT_TIME,
         "closed before its time"
@@ -261,11 +258,25 @@ async fn a_token_that_fails_ends_the_connection() {
     let mut live = connect(&app.address, None).await.expect("upgrade");
     live.send(json!({ "type": "connection_init", "payload": { "authorization": "Bearer kbql_not-a-token" } }))
         .await;
-    // async-graphql ends it as a protocol error (1002), with the reason.
+    // 4403 Forbidden, as graphql-transport-ws says, with the reason.
     let message = live.next(Duration::from_secs(10)).await.expect("an answer");
     assert_eq!(message["type"], "closed", "{message}");
-    assert_eq!(message["code"], 1002, "{message}");
+    assert_eq!(message["code"], 4403, "{message}");
     assert_eq!(message["reason"], "this operation requires a staff token");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_outside_the_protocol_ends_the_connection() {
+    let app = TestApp::spawn_sqlite().await;
+    let mut live = Live::open(&app.address, None).await;
+    live.ws
+        .send(Message::text("{\"type\": \"shout\"}"))
+        .await
+        .expect("send");
+    // 4400 Invalid message.
+    let message = live.next(Duration::from_secs(10)).await.expect("an answer");
+    assert_eq!(message["type"], "closed", "{message}");
+    assert_eq!(message["code"], 4400, "{message}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
