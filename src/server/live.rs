@@ -160,10 +160,19 @@ pub fn upgrade(
                     Some(Ok(Message::text("{}")))
                 }
             };
+            // The client's messages and the deadline's, ending when the
+            // client's end (not when the deadline passes too), so that a
+            // client gone before saying who it is frees its place at once.
             let incoming = stream::select(
-                incoming,
-                stream::once(deadline).filter_map(std::future::ready),
-            );
+                incoming
+                    .map(Some)
+                    .chain(stream::once(std::future::ready(None))),
+                stream::once(deadline)
+                    .filter_map(std::future::ready)
+                    .map(Some),
+            )
+            .take_while(|message| std::future::ready(message.is_some()))
+            .filter_map(std::future::ready);
             let refused = ending.clone();
             GraphQLWebSocket::new_with_pair(sink, incoming, executor, protocol)
                 .with_data(data)

@@ -253,6 +253,37 @@ async fn a_connection_that_never_says_who_it_is_is_closed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_gone_before_saying_who_it_is_frees_its_place_at_once() {
+    let mut config = TestApp::config();
+    config.live_connections_per_client = 1;
+    let app = TestApp::spawn_sqlite_with(config).await;
+    let started = Instant::now();
+    let mut silent = connect(&app.address, None).await.expect("upgrade");
+    // Gone politely: a close frame, then the end of its stream.
+    silent.ws.close(None).await.expect("close");
+    drop(silent);
+    let mut again = loop {
+        if let Ok(live) = connect(&app.address, None).await {
+            break live;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(
+        started.elapsed() < kbql::domain::Limits::LIVE_INIT_TIME / 2,
+        "the place was held {:?}",
+        started.elapsed()
+    );
+    again
+        .send(json!({ "type": "connection_init", "payload": {} }))
+        .await;
+    let ack = again
+        .next(Duration::from_secs(10))
+        .await
+        .expect("an answer");
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_that_fails_ends_the_connection() {
     let app = TestApp::spawn_sqlite().await;
     let mut live = connect(&app.address, None).await.expect("upgrade");
