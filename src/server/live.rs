@@ -219,13 +219,9 @@ fn close_code(message: Message, ending: &AtomicU8) -> Message {
                 Ending::TIMED_OUT => (4408, "connection initialisation timeout"),
                 _ => (4400, frame.reason.as_str()),
             };
-            let mut cut = reason.len().min(CLOSE_REASON_BYTES);
-            while !reason.is_char_boundary(cut) {
-                cut -= 1;
-            }
             Message::Close(Some(CloseFrame {
                 code,
-                reason: reason[..cut].into(),
+                reason: reason[..reason.floor_char_boundary(CLOSE_REASON_BYTES)].into(),
             }))
         }
         other => other,

@@ -211,11 +211,16 @@ async fn visitors_may_not_hear_of_questions() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_connection_that_never_says_who_it_is_is_closed() {
+/// A server where each client may hold one subscription connection.
+async fn one_place_per_client() -> TestApp {
     let mut config = TestApp::config();
     config.live_connections_per_client = 1;
-    let app = TestApp::spawn_sqlite_with(config).await;
+    TestApp::spawn_sqlite_with(config).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_that_never_says_who_it_is_is_closed() {
+    let app = one_place_per_client().await;
     let started = Instant::now();
     let mut silent = connect(&app.address, None).await.expect("upgrade");
     // Within its time, it keeps its client's only place.
@@ -254,9 +259,7 @@ async fn a_connection_that_never_says_who_it_is_is_closed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_gone_before_saying_who_it_is_frees_its_place_at_once() {
-    let mut config = TestApp::config();
-    config.live_connections_per_client = 1;
-    let app = TestApp::spawn_sqlite_with(config).await;
+    let app = one_place_per_client().await;
     let started = Instant::now();
     let mut silent = connect(&app.address, None).await.expect("upgrade");
     // Gone politely: a close frame, then the end of its stream.
